@@ -1,0 +1,248 @@
+"""Records and action items: one keyword-only function per operation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.clock import as_utc
+from models.errors import InvalidInput, NotFound, VersionConflict
+from models.status import ACTIVE, Status, check_transition
+from models.tables import (
+    ActionEvent,
+    ActionItem,
+    ActionItemCreate,
+    ActionItemUpdate,
+    ItemMention,
+    MeetingRecord,
+    RecordCreate,
+)
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with line endings and outer white space normalised."""
+    norm = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def normalise_title(title: str) -> str:
+    return " ".join(title.lower().split())
+
+
+@dataclass
+class IngestResult:
+    record: MeetingRecord
+    new_record: bool
+    created: list[ActionItem] = field(default_factory=list)
+    linked: list[ActionItem] = field(default_factory=list)
+
+
+def _event(session: Session, item: ActionItem, *, kind: str, actor: str, at: datetime,
+           from_status: str | None = None, to_status: str | None = None,
+           note: str | None = None, changes: dict | None = None) -> ActionEvent:
+    ev = ActionEvent(item_id=item.id, at=at, actor=actor, kind=kind, from_status=from_status,
+                     to_status=to_status, note=note,
+                     changes=json.dumps(changes, default=str) if changes else None)
+    session.add(ev)
+    return ev
+
+
+def get_record_by_hash(*, session: Session, digest: str) -> MeetingRecord | None:
+    return session.exec(select(MeetingRecord).where(MeetingRecord.content_hash == digest)).first()
+
+
+def get_record(*, session: Session, record_id: int) -> MeetingRecord:
+    record = session.get(MeetingRecord, record_id)
+    if record is None:
+        raise NotFound(f"no record with id {record_id}")
+    return record
+
+
+def find_matching_item(*, session: Session, item_in: ActionItemCreate) -> ActionItem | None:
+    """A known, not closed item that `item_in` is another mention of (same title)."""
+    wanted = normalise_title(item_in.title)
+    open_like = [s.value for s in (*ACTIVE, Status.proposed)]
+    rows = session.exec(
+        select(ActionItem).where(col(ActionItem.status).in_(open_like))
+        .where(func.lower(ActionItem.title) == wanted)
+    ).all()
+    return rows[0] if rows else None
+
+
+def ingest_record(*, session: Session, record_in: RecordCreate, items_in: list[ActionItemCreate],
+                  now: datetime, actor: str = "extractor",
+                  auto_accept: float | None = None) -> IngestResult:
+    """Store a record and its items; the same text twice creates nothing new.
+
+    Items with confidence >= `auto_accept` start `open`, the rest `proposed`.
+    An item that matches a known one is linked to it instead of duplicated.
+    """
+    at = as_utc(now)
+    digest = content_hash(record_in.text)
+    existing = get_record_by_hash(session=session, digest=digest)
+    if existing is not None:
+        return IngestResult(record=existing, new_record=False)
+    record = MeetingRecord(**record_in.model_dump(), content_hash=digest, ingested_at=at)
+    session.add(record)
+    session.flush()
+    result = IngestResult(record=record, new_record=True)
+    for item_in in items_in:
+        known = find_matching_item(session=session, item_in=item_in)
+        if known is not None:
+            link_item(session=session, item=known, record=record, item_in=item_in, now=at, actor=actor)
+            result.linked.append(known)
+            continue
+        status = Status.open if auto_accept is not None and item_in.confidence >= auto_accept \
+            else Status.proposed
+        result.created.append(create_item(session=session, item_in=item_in, record_id=record.id,
+                                          now=at, actor=actor, status=status))
+    return result
+
+
+def create_item(*, session: Session, item_in: ActionItemCreate, record_id: int | None,
+                now: datetime, actor: str, status: Status = Status.proposed) -> ActionItem:
+    at = as_utc(now)
+    if item_in.due_start and item_in.due_end and item_in.due_start > item_in.due_end:
+        raise InvalidInput(f"due window starts ({item_in.due_start}) after it ends ({item_in.due_end})")
+    item = ActionItem(**item_in.model_dump(), status=status, record_id=record_id,
+                      created_at=at, updated_at=at)
+    session.add(item)
+    session.flush()
+    _event(session, item, kind="created", actor=actor, at=at, to_status=status.value)
+    if record_id is not None:
+        session.add(ItemMention(item_id=item.id, record_id=record_id, evidence=item_in.evidence,
+                                evidence_start=item_in.evidence_start,
+                                evidence_end=item_in.evidence_end, created_at=at))
+    return item
+
+
+def link_item(*, session: Session, item: ActionItem, record: MeetingRecord,
+              item_in: ActionItemCreate, now: datetime, actor: str) -> ItemMention:
+    """Attach a later mention; a moved due window is recorded as a change."""
+    at = as_utc(now)
+    mention = ItemMention(item_id=item.id, record_id=record.id, evidence=item_in.evidence,
+                          evidence_start=item_in.evidence_start,
+                          evidence_end=item_in.evidence_end, created_at=at)
+    session.add(mention)
+    _event(session, item, kind="linked", actor=actor, at=at, note=f"mentioned in record {record.id}")
+    if item_in.due_end and (item_in.due_start, item_in.due_end) != (item.due_start, item.due_end):
+        update_item(session=session, item_id=item.id, actor=actor, now=at,
+                    item_in=ActionItemUpdate(due_start=item_in.due_start, due_end=item_in.due_end,
+                                             due_text=item_in.due_text),
+                    note=f"due window changed by record {record.id}")
+    return mention
+
+
+def get_item(*, session: Session, item_id: int) -> ActionItem:
+    item = session.get(ActionItem, item_id)
+    if item is None:
+        raise NotFound(f"no action item with id {item_id}")
+    return item
+
+
+def _check_version(item: ActionItem, expected_version: int | None) -> None:
+    if expected_version is not None and item.version != expected_version:
+        raise VersionConflict(item.id, expected_version, item.version)
+
+
+def _bump(session: Session, item: ActionItem, at: datetime) -> None:
+    """Save with a compare-and-set on version, so concurrent writers cannot both win."""
+    old = item.version
+    table = ActionItem.__table__
+    values = {c.name: getattr(item, c.name) for c in table.c if c.name not in ("id", "version")}
+    values.update(version=old + 1, updated_at=at)
+    with session.no_autoflush:
+        res = session.execute(table.update().where(table.c.id == item.id, table.c.version == old)
+                              .values(**values))
+    # Drop the in-memory edits: the row now holds them, with the new version.
+    session.expire(item)
+    if res.rowcount != 1:
+        current = session.get(ActionItem, item.id)
+        raise VersionConflict(item.id, old, current.version if current else -1)
+
+
+def transition_item(*, session: Session, item_id: int, to: Status, actor: str, now: datetime,
+                    note: str | None = None, expected_version: int | None = None) -> ActionItem:
+    """Move an item to `to`, audited; IllegalTransition if the state machine forbids it."""
+    at = as_utc(now)
+    item = get_item(session=session, item_id=item_id)
+    _check_version(item, expected_version)
+    current = Status(item.status)
+    check_transition(current, to)
+    item.status = to
+    _bump(session, item, at)
+    _event(session, item, kind="status-changed", actor=actor, at=at,
+           from_status=current.value, to_status=to.value, note=note)
+    session.refresh(item)
+    return item
+
+
+def update_item(*, session: Session, item_id: int, item_in: ActionItemUpdate, actor: str,
+                now: datetime, note: str | None = None,
+                expected_version: int | None = None) -> ActionItem:
+    """Change the given fields; records one `updated` event with old and new values."""
+    at = as_utc(now)
+    item = get_item(session=session, item_id=item_id)
+    _check_version(item, expected_version)
+    changes = {}
+    for name, new in item_in.model_dump(exclude_unset=True).items():
+        old = getattr(item, name)
+        if new != old:
+            changes[name] = [old, new]
+            setattr(item, name, new)
+    if item.due_start and item.due_end and item.due_start > item.due_end:
+        session.expire(item)
+        raise InvalidInput(f"due window starts ({item.due_start}) after it ends ({item.due_end})")
+    if not changes and note is None:
+        return item
+    _bump(session, item, at)
+    _event(session, item, kind="updated", actor=actor, at=at, note=note, changes=changes or None)
+    session.refresh(item)
+    return item
+
+
+def item_history(*, session: Session, item_id: int) -> list[ActionEvent]:
+    get_item(session=session, item_id=item_id)
+    return list(session.exec(select(ActionEvent).where(ActionEvent.item_id == item_id)
+                             .order_by(ActionEvent.at, ActionEvent.id)).all())
+
+
+def item_mentions(*, session: Session, item_id: int) -> list[tuple[ItemMention, MeetingRecord]]:
+    rows = session.exec(select(ItemMention, MeetingRecord)
+                        .where(ItemMention.record_id == MeetingRecord.id)
+                        .where(ItemMention.item_id == item_id).order_by(ItemMention.id)).all()
+    return [(m, r) for m, r in rows]
+
+
+def _filtered(stmt, *, status: list[Status] | None, owner: str | None,
+              overdue_on: date | None, kind: str | None):
+    if status:
+        stmt = stmt.where(col(ActionItem.status).in_([s.value for s in status]))
+    if owner:
+        stmt = stmt.where(func.lower(ActionItem.owner).contains(owner.lower()))
+    if kind:
+        stmt = stmt.where(ActionItem.kind == kind)
+    if overdue_on is not None:
+        stmt = stmt.where(col(ActionItem.status).in_([s.value for s in ACTIVE]))
+        stmt = stmt.where(col(ActionItem.due_end) < overdue_on)
+    return stmt
+
+
+def list_items(*, session: Session, status: list[Status] | None = None, owner: str | None = None,
+               overdue_on: date | None = None, kind: str | None = None,
+               limit: int | None = None, offset: int = 0) -> list[ActionItem]:
+    stmt = _filtered(select(ActionItem), status=status, owner=owner, overdue_on=overdue_on, kind=kind)
+    stmt = stmt.order_by(col(ActionItem.due_end).is_(None), ActionItem.due_end, ActionItem.id)
+    return list(session.exec(stmt.offset(offset).limit(limit)).all())
+
+
+def count_items(*, session: Session, status: list[Status] | None = None, owner: str | None = None,
+                overdue_on: date | None = None, kind: str | None = None) -> int:
+    stmt = _filtered(select(func.count()).select_from(ActionItem), status=status, owner=owner,
+                     overdue_on=overdue_on, kind=kind)
+    return int(session.exec(stmt).one())

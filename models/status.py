@@ -1,0 +1,61 @@
+"""The action-item state machine: every allowed move is listed here and nowhere else."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from models.errors import IllegalTransition, InvalidInput
+
+
+class Status(str, Enum):
+    proposed = "proposed"  # extracted, awaiting triage
+    open = "open"
+    in_progress = "in_progress"
+    waiting = "waiting"  # on a counterpart
+    done = "done"
+    cancelled = "cancelled"
+    rejected = "rejected"  # triage said: not a follow-up
+
+
+class Kind(str, Enum):
+    request = "request"
+    commitment = "commitment"
+    planned_event = "planned_event"
+    decision_followup = "decision_followup"
+    action = "action"
+
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.proposed: frozenset({Status.open, Status.rejected}),
+    Status.open: frozenset({Status.in_progress, Status.waiting, Status.done, Status.cancelled}),
+    Status.in_progress: frozenset({Status.waiting, Status.done, Status.cancelled, Status.open}),
+    Status.waiting: frozenset({Status.in_progress, Status.done, Status.cancelled}),
+    # Closed items can be reopened: people close things by mistake.
+    Status.done: frozenset({Status.open}),
+    Status.cancelled: frozenset({Status.open}),
+    Status.rejected: frozenset({Status.proposed}),
+}
+
+# Items someone is expected to act on: these get reminders and escalations.
+ACTIVE: frozenset[Status] = frozenset({Status.open, Status.in_progress, Status.waiting})
+CLOSED: frozenset[Status] = frozenset({Status.done, Status.cancelled, Status.rejected})
+
+
+def parse_status(value: str) -> Status:
+    """The Status named by `value` (case and dashes forgiven), or InvalidInput."""
+    key = value.strip().lower().replace("-", "_").replace(" ", "_")
+    try:
+        return Status(key)
+    except ValueError:
+        names = ", ".join(s.value for s in Status)
+        raise InvalidInput(f"unknown status {value!r}; use one of: {names}") from None
+
+
+def allowed_from(current: Status) -> list[str]:
+    return sorted(s.value for s in TRANSITIONS[current])
+
+
+def check_transition(current: Status, requested: Status) -> None:
+    """Raise IllegalTransition unless current -> requested is allowed."""
+    if requested not in TRANSITIONS[current]:
+        raise IllegalTransition(current.value, requested.value, allowed_from(current))
