@@ -52,6 +52,12 @@ def _event(session: Session, item: ActionItem, *, kind: str, actor: str, at: dat
     return ev
 
 
+def add_event(*, session: Session, item: ActionItem, kind: str, actor: str, now: datetime,
+              note: str | None = None) -> ActionEvent:
+    """Audit something that happened to an item without changing it (reminded, escalated...)."""
+    return _event(session, item, kind=kind, actor=actor, at=as_utc(now), note=note)
+
+
 def get_record_by_hash(*, session: Session, digest: str) -> MeetingRecord | None:
     return session.exec(select(MeetingRecord).where(MeetingRecord.content_hash == digest)).first()
 

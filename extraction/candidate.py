@@ -1,0 +1,152 @@
+"""What a rule proposes, and the record-wide context rules read."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from extraction.dates import Due, find_due
+from extraction.people import Directory, Mention
+from extraction.phrases import VAGUE_NOUNS, fix_articles, head_noun
+from models.status import Kind
+
+
+@dataclass
+class Cand:
+    """A proposed item; core.py settles its people and turns it into an ActionItemCreate."""
+
+    kind: Kind
+    title: str
+    start: int  # evidence span in the original text
+    end: int
+    confidence: float
+    phrase: str = ""  # the object phrase: what the item is about (for merging)
+    requester: str | None = None
+    owner: str | None = None
+    counterpart: str | None = None
+    due: Due | None = None
+    para: int = 0
+    sent: int = 0
+    para_at: int = 0  # where its paragraph starts
+    via: str | None = None  # "follow-up through the Russian Embassy"
+    response: bool = False  # not an item: "CBP responded positively" to the request before
+    explicit: bool = False  # from a labelled line ("ACTION: ..."): never merged with another
+
+
+@dataclass
+class Ctx:
+    """The record as rules see it: flat text, record date, who is mentioned where."""
+
+    flat: str
+    ref: date | None
+    directory: Directory
+    mentions: list[Mention]
+    ranked: list[str] = field(default_factory=list)  # organisations, most-named first
+    sides: dict[str, str] = field(default_factory=dict)  # country -> its most-named organisation
+    last_person: Mention | None = None  # before the current sentence: what "he"/"she" means
+    last_org: str | None = None  # likewise for "they"
+    para_start: int = 0
+    _starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._starts = [m.start for m in self.mentions]
+
+    @property
+    def home(self) -> str | None:
+        """The most-named organisation: whose report this is."""
+        return self.ranked[0] if self.ranked else None
+
+    def within(self, a: int, b: int) -> list[Mention]:
+        """Mentions that start in flat[a:b]."""
+        i, j = bisect.bisect_left(self._starts, a), bisect.bisect_left(self._starts, b)
+        return self.mentions[i:j]
+
+    def resolve(self, m: Mention | None, a: int | None = None) -> tuple[str | None, str | None]:
+        """(party name, its organisation) for a mention; pronouns read the context."""
+        if m is None:
+            return None, None
+        if m.kind == "person":
+            return m.name, m.org
+        if m.kind == "org":
+            return m.name, m.name
+        if m.kind == "side":
+            org = self.sides.get(m.country or "")
+            return (org or m.name), org
+        if m.kind == "he":
+            return self.resolve(self.last_person) if self.last_person else (None, None)
+        if m.name == "we":
+            return self.home, self.home
+        # "they": the nearest party named before it in this sentence, else the last organisation.
+        before = [x for x in self.within(a if a is not None else self.para_start, m.start)
+                  if x.kind in ("org", "side", "person")]
+        if before:
+            return self.resolve(before[-1])
+        return self.last_org, self.last_org
+
+    def due(self, a: int, b: int) -> Due | None:
+        d = find_due(self.flat, self.ref, a, b)
+        return d
+
+
+def strip_due(phrase: str, due: Due | None) -> str:
+    """The phrase without its due words: titles say what, not when."""
+    p = " ".join(phrase.split())
+    if due is None:
+        return p.strip(" .,;:")
+    words = r"\s+".join(re.escape(w) for w in due.text.split())
+    lead = r"(?:\b(?:later|earlier|sometime)\s+)?(?:\b(?:in|on|at|for|during|from|within)\s+)?"
+    tail = r"(?:\s+(?:of|from|after)\s+(?:receipt|signature|approval|(?:the|its)\s+[\w-]+))?"
+    p = re.sub(lead + words + tail, " ", p, count=1)
+    return " ".join(p.split()).strip(" .,;:")
+
+
+# --- helpers every rule uses -----------------------------------------------------------------
+
+PARTY = ("person", "org", "side", "he", "they")
+NEG = re.compile(r"\b(?:not|never|no +longer|declined|refused)\b(?:\W+\w+){0,2}\W*$", re.I)
+PAST = re.compile(r"\b(?:was|were)\s+(?:held|signed|completed|delivered|conducted|concluded|finished|sent)\b|"
+                  r"\btook\s+place\b|\bha(?:s|ve)\s+been\s+(?:completed|signed|delivered|held|sent)\b")
+HEDGE = re.compile(r"\b(?:if|unless|might|may|could|perhaps)\b")
+
+
+def parties(ctx: Ctx, a: int, b: int) -> list[Mention]:
+    """People, organisations, sides and pronouns in flat[a:b]."""
+    return [m for m in ctx.within(a, b) if m.kind in PARTY]
+
+
+def make(ctx: Ctx, kind: Kind, ea: int, eb: int, title: str, phrase: str, conf: float,
+         due: Due | None = None, **kw) -> Cand | None:
+    """A candidate with its confidence adjusted for dates, hedges and vague objects; None if untitled."""
+    if not title or len(title.split()) < 2:
+        return None
+    if due and due.due_end and ctx.ref and (ctx.ref - due.due_end).days > 90:
+        due = None  # "last held in 2007": background, not when this is due
+    if due and due.due_start:
+        conf += 0.05
+    if HEDGE.search(ctx.flat, ea, eb):
+        conf -= 0.15
+    if head_noun(phrase) in VAGUE_NOUNS:
+        conf = min(conf, 0.45)
+    return Cand(kind=kind, title=fix_articles(title), start=ea, end=eb, confidence=round(min(max(conf, 0.05), 0.97), 2),
+                phrase=phrase, due=due, **kw)
+
+
+NAMED = re.compile(r"(?:^|[^\w'’])(?:[Tt]he +)?(?P<n>[A-Z][\w'’&.-]*(?: +(?:of +|for +|and +)?[A-Z][\w'’&.-]*){0,4})"
+                   r"(?: +(?:also|now|then|still|has|have|had))* *$")
+FUNCTION_WORDS = frozenset("It This That There These Those Which What When Where While If As In On At But And".split())
+
+
+def named(text: str) -> str | None:
+    """A capitalised name at the end of text ('The Ministry', 'Bob'), kept as written."""
+    m = NAMED.search(text[-80:])
+    if not m or m["n"].split()[0] in FUNCTION_WORDS:
+        return None
+    return m["n"]
+
+
+def subject(ctx: Ctx, a: int, cue_at: int) -> str | None:
+    """The party right before a cue ('CBP will', 'they are now ...'), else a name as written."""
+    ps = parties(ctx, a, cue_at)
+    return ctx.resolve(ps[-1], a)[0] if ps else named(ctx.flat[a:cue_at])

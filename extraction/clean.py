@@ -1,0 +1,179 @@
+"""Find the part of a record worth reading, and cut it into sentences.
+
+Nothing here edits the text. We build `flat`, a copy of the same length in which
+line breaks, tabs and masked regions (a capture banner) are spaces, and work on
+that; every offset therefore indexes the original string, so evidence is always
+`text[start:end]` even though cables are hard-wrapped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A web capture's crawl banner ("TODAY IS FRIDAY, DECEMBER 14, 2018, 7:09:00 PM"):
+# the date of the capture, never of the record.
+BANNER = re.compile(
+    r"^[ \t]*(?:TODAY IS\b|(?:Captured|Retrieved|Accessed|Archived|Crawled|Downloaded|Saved)"
+    r"(?: (?:on|at|from))?\b[^\n]{0,80}\d{4})[^\n]*$",
+    re.MULTILINE,
+)
+
+# Site chrome that ends the record: a copyright line, then unrelated headlines.
+FOOTER = re.compile(
+    r"^[ \t]*(?:©|\(c\)[ \t]|Copyright\b|All rights reserved|World Headlines\b|"
+    r"Related (?:stories|articles|news|headlines)\b|Latest headlines\b|Share this\b|"
+    r"Subscribe to\b|Back to top\b)",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+PARA_BREAK = re.compile(r"\n[ \t\r]*\n")
+
+# A line that starts a new unit even inside a wrapped paragraph: a bullet, a
+# checkbox or a label such as "ACTION:", "TODO:", "Action item:".
+LINE_START = re.compile(
+    r"[ \t]*(?:[-*+•][ \t]|\d{1,2}[.)][ \t]|\(\w\)[ \t]|\[[ xX]?\][ \t]|#action\b|"
+    r"(?:\[[A-Z]+\][ \t]*)?(?:ACTION|Action|AI|TODO|To-?do|RESOLVED|Resolved|DECISION|Decision|"
+    r"NEXT STEPS?|Next steps?)\b[^\n:]{0,20}:|[A-Z][A-Z.&' ]{1,40} TO [A-Z]{3,}\b)"
+)
+
+# Numbered-paragraph markers ("1.", "(a)", "A.") are not part of a sentence.
+MARKER = re.compile(r"[ \t]*(?:\d{1,2}[.)]|\(\w{1,3}\))[ \t]+")
+
+ABBREVIATIONS = frozenset(
+    "mr ms mrs dr st prof amb gen col lt sr jr no nos vs etc e.g i.e approx dept est fig inc ltd"
+    " co corp gov sen rep jan feb mar apr jun jul aug sep sept oct nov dec mt ft op cf al ca".split()
+)
+SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?= |$)")
+MAX_SENTENCE = 1500  # longer runs (one giant line) are cut: rules stay linear in the text size
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # offsets into the original text
+    end: int
+    text: str  # flat[start:end]: the sentence with line breaks as spaces
+    para: int  # index of its paragraph
+    line_start: bool  # begins a line (bullets and labels are only read there)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    text: str
+    flat: str
+    start: int  # where the record proper begins (after a capture banner)
+    end: int  # where site boilerplate begins
+    banner: tuple[int, int] | None
+
+
+def clean(text: str) -> Cleaned:
+    """Locate banner and footer; build the flat copy used by every later step."""
+    flat = text.translate(_FLATTEN)
+    start, banner = 0, None
+    m = BANNER.search(text, 0, min(len(text), 400))
+    if m and not text[: m.start()].strip():
+        banner = (m.start(), m.end())
+        start = m.end()
+        flat = flat[: m.start()] + " " * (m.end() - m.start()) + flat[m.end():]
+    end = len(text)
+    first_content = re.search(r"\S", text[start:])
+    body_from = start + (first_content.end() if first_content else 0)
+    for fm in FOOTER.finditer(text, body_from):
+        # The first lines are a title, never chrome; a footer needs body above it.
+        if len(text[start: fm.start()].strip()) > 200:
+            end = fm.start()
+            break
+    return Cleaned(text=text, flat=flat, start=start, end=end, banner=banner)
+
+
+_FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": " ", "\u00a0": " "})
+
+
+def paragraphs(c: Cleaned) -> list[tuple[int, int]]:
+    """Spans of the paragraphs between start and end (blank lines separate them)."""
+    spans, pos = [], c.start
+    for m in PARA_BREAK.finditer(c.text, c.start, c.end):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, c.end))
+    return [(a, b) for a, b in spans if c.flat[a:b].strip()]
+
+
+def sentences(c: Cleaned) -> list[Sentence]:
+    """Every sentence of the body, in order, with spans in the original text."""
+    out: list[Sentence] = []
+    for pi, (a, b) in enumerate(paragraphs(c)):
+        for ua, ub in _units(c, a, b):
+            for sa, sb in _split(c.flat, ua, ub):
+                out.append(Sentence(sa, sb, c.flat[sa:sb], pi, _at_line_start(c.text, sa)))
+    return out
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    """Only blanks or a list marker between the line's start and pos."""
+    begin = text.rfind("\n", 0, pos) + 1
+    head = text[begin:pos]
+    return not head.strip() or bool(MARKER.fullmatch(head))
+
+
+def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
+    """Split a paragraph where a line starts a bullet or label; strip paragraph numbers."""
+    cuts = [a]
+    pos = c.text.find("\n", a, b)
+    while pos != -1:
+        if LINE_START.match(c.text, pos + 1, b):
+            cuts.append(pos + 1)
+        pos = c.text.find("\n", pos + 1, b)
+    cuts.append(b)
+    units = []
+    for ua, ub in zip(cuts, cuts[1:], strict=False):
+        m = MARKER.match(c.flat, ua, ub)
+        if m:
+            ua = m.end()
+        units.append((ua, ub))
+    return units
+
+
+def _split(flat: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Sentence spans in flat[a:b], trimmed of surrounding spaces."""
+    spans, pos = [], a
+    for m in SENT_END.finditer(flat, a, b):
+        if _is_boundary(flat, m.start(), m.end(), b):
+            spans.append((pos, m.end()))
+            pos = m.end()
+    spans.append((pos, b))
+    out = []
+    for sa, sb in spans:
+        while sa < sb and flat[sa] == " ":
+            sa += 1
+        while sb > sa and flat[sb - 1] == " ":
+            sb -= 1
+        while sb - sa > MAX_SENTENCE:  # one giant "sentence": cut it into bounded pieces
+            cut = flat.rfind(" ", sa, sa + MAX_SENTENCE)
+            cut = cut if cut > sa else sa + MAX_SENTENCE
+            out.append((sa, cut))
+            sa = cut
+            while sa < sb and flat[sa] == " ":
+                sa += 1
+        if sb > sa:
+            out.append((sa, sb))
+    return out
+
+
+def _is_boundary(flat: str, p: int, q: int, b: int) -> bool:
+    """Does the punctuation at flat[p:q] end a sentence?"""
+    if flat[p] != ".":
+        return True
+    w = p
+    while w > 0 and (flat[w - 1].isalnum() or flat[w - 1] in ".'’"):
+        w -= 1
+    word = flat[w:p].lower().strip(".")
+    if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:\w\.)+\w", word):
+        return False  # Mr. / St. / initials / U.S.
+    nxt = q
+    while nxt < b and flat[nxt] == " ":
+        nxt += 1
+    if nxt >= b:
+        return True
+    ch = flat[nxt]
+    return ch.isupper() or ch.isdigit() or ch in "\"'“‘([-*•#@"

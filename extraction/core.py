@@ -1,0 +1,232 @@
+"""extract(): a record's text in, the record and its candidate action items out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from extraction.candidate import Cand, Ctx
+from extraction.clean import Cleaned, clean, sentences
+from extraction.dates import record_date
+from extraction.explicit import explicit, is_heading
+from extraction.people import Directory, Mention, home_orgs, load_directory
+from extraction.phrases import topic_terms
+from extraction.rules import prose
+from models.status import Kind
+from models.tables import ActionItemCreate, RecordCreate
+
+SUBJECT = re.compile(r"^[ \t]*(?:SUBJECT|SUBJ|Subject|Re|RE|Title)[ \t]*:[ \t]*(?P<v>\S[^\n]{0,300})$", re.MULTILINE)
+# Header and routing lines that say nothing about what the record is.
+NOT_TITLE = re.compile(r"[ \t]*(?:---|(?:date|dated|from|to|cc|sent|time|location|attendees|present|apologies|"
+                       r"classification)[ \t]*:|(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)\b|"
+                       r"(?-i:[A-Z] \d{6}Z [A-Z]{3} \d{2}\b|(?:FM|TO|INFO|DE) [A-Z]))", re.IGNORECASE)
+BULLET_LINE = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,2}[.)][ \t]|\(\w{1,3}\)[ \t])")
+NOMINAL_REQUEST = re.compile(r"\b(?:an?|the) +(?:request +(?:by|from) +(?P<who>[^,;.]{1,60}?)|"
+                             r"(?P<who2>[A-Z][\w-]*(?: +[A-Z][\w-]*){0,3}) +request) +for +(?P<what>[^,;.]{1,120})")
+RANK = {Kind.planned_event: 4, Kind.commitment: 3, Kind.action: 3, Kind.decision_followup: 2, Kind.request: 1}
+
+
+@dataclass
+class ExtractionResult:
+    record: RecordCreate
+    items: list[ActionItemCreate]
+
+
+def extract(text: str, *, source: str | None = None, title: str | None = None,
+            directory: Directory | str | Path | None = None) -> ExtractionResult:
+    """Find the follow-ups in a record. Pure: the same text always gives the same result.
+
+    `directory` is a loaded Directory or the path of one (default config/directory.yaml).
+    """
+    d = directory if isinstance(directory, Directory) else load_directory(directory)
+    c = clean(text)
+    ref = record_date(text, c.flat, c.start, c.end)
+    mentions = d.mentions(c.flat, c.start, c.end)
+    ranked, sides = home_orgs(mentions)
+    ctx = Ctx(flat=c.flat, ref=ref, directory=d, mentions=mentions, ranked=ranked, sides=sides)
+    cands = _candidates(c, ctx)
+    cands = _answer_requests(cands)
+    cands = _merge(cands, d.alias_words)
+    _settle_people(cands, ctx, c)
+    items = [_to_item(x, text) for x in _dedupe(cands)]
+    record = RecordCreate(title=title or record_title(c), source=source, record_date=ref, text=text)
+    return ExtractionResult(record=record, items=items)
+
+
+def record_title(c: Cleaned) -> str:
+    """The SUBJECT line, else the first line of the record proper."""
+    m = SUBJECT.search(c.text, c.start, min(c.end, c.start + 3000))
+    if m:
+        return " ".join(m["v"].split())[:200]
+    for line in c.text[c.start:c.end].splitlines():
+        if line.strip() and not NOT_TITLE.match(line):
+            return " ".join(line.split())[:200]
+    return "Untitled record"
+
+
+def _candidates(c: Cleaned, ctx: Ctx) -> list[Cand]:
+    out: list[Cand] = []
+    para, section = -1, False
+    for i, s in enumerate(sentences(c)):
+        if s.para != para:
+            para, ctx.para_start = s.para, s.start
+        if s.line_start:
+            if is_heading(s.text):
+                section = True  # "Next steps:": the bullets below are action items
+                continue
+            begin = c.text.rfind("\n", 0, s.start) + 1
+            if section and not BULLET_LINE.match(c.text, begin):
+                section = False
+        got = explicit(ctx, s.start, s.end, section) if s.line_start else None
+        if got is None:
+            got = prose(ctx, s.start, s.end)
+        for x in got:
+            x.para, x.sent, x.para_at = s.para, i, ctx.para_start
+        out.extend(got)
+        for m in ctx.within(s.start, s.end):  # what "he" and "they" mean in the next sentence
+            if m.kind == "person":
+                ctx.last_person = m
+            elif m.kind == "org":
+                ctx.last_org = m.name
+    return out
+
+
+def _answer_requests(cands: list[Cand]) -> list[Cand]:
+    """'CBP responded positively ...': the responder owns the request before it; no new item."""
+    out: list[Cand] = []
+    for x in cands:
+        if not x.response:
+            out.append(x)
+            continue
+        prior = next((p for p in reversed(out) if p.para == x.para and p.kind == Kind.request), None)
+        if prior is not None:
+            if x.owner:
+                prior.owner = x.owner
+            prior.via = x.via or prior.via
+    return out
+
+
+def _merge(cands: list[Cand], ignore: frozenset[str]) -> list[Cand]:
+    """Fold items of one paragraph that are about the same thing into the most concrete one.
+
+    "The MFA requested a resumption of Program Reviews ... Plans are underway to
+    hold the combined event in February" is one follow-up, requested by the MFA.
+    """
+    terms = [topic_terms(x.phrase, ignore) for x in cands]
+    gone: set[int] = set()
+    for i, x in enumerate(cands):
+        # Neighbours only: a paragraph holds a handful of items, and this keeps a
+        # flood of cue words linear instead of quadratic.
+        for j in range(i + 1, min(len(cands), i + 12)):
+            y = cands[j]
+            if i in gone or j in gone or x.para != y.para or x.sent == y.sent or x.explicit or y.explicit:
+                continue
+            shared = terms[i][0] & terms[j][0]
+            if not (terms[i][1] & terms[j][1] & shared) and len(shared) < 2:
+                continue
+            keep, drop = (x, y) if _rank(x) >= _rank(y) else (y, x)
+            keep.requester = keep.requester or drop.requester
+            keep.confidence = max(keep.confidence, drop.confidence)
+            if keep.due is None:
+                keep.due = drop.due
+            gone.add(j if keep is x else i)
+    return [x for k, x in enumerate(cands) if k not in gone]
+
+
+def _rank(x: Cand) -> tuple[bool, int, int]:
+    return (x.due is not None and x.due.due_start is not None, RANK[x.kind], -x.start)
+
+
+def _settle_people(cands: list[Cand], ctx: Ctx, c: Cleaned) -> None:
+    """Normalise names and fill requester, owner and counterpart where the sentence left them open."""
+    d = ctx.directory
+    nominal = _nominal_requests(ctx, c, d.alias_words)
+    for x in cands:
+        x.requester = d.normalise(x.requester)
+        x.owner = d.normalise(x.owner)
+        if x.requester is None and x.kind in (Kind.commitment, Kind.planned_event):
+            # "a request by Russian Customs for NII training" earlier on: they asked for this course.
+            strong = topic_terms(x.phrase, d.alias_words)[1]
+            x.requester = next((who for at, who, terms in reversed(nominal) if at < x.start and strong & terms), None)
+        para = [m for m in ctx.within(x.para_at, x.end) if m.kind == "org"]
+        req_org = d.org_of(x.requester) or (x.requester if x.requester in d.orgs else None)
+        if x.owner is None and x.kind != Kind.action:
+            x.owner = _default_owner(x, ctx, para, {x.requester, req_org})
+        x.counterpart = _counterpart(x, ctx, para, req_org)
+        if x.via and x.counterpart:
+            x.counterpart = f"{x.counterpart} (via {x.via})"
+        if x.requester == x.owner:
+            x.requester = None
+
+
+def _default_owner(x: Cand, ctx: Ctx, para: list[Mention], not_them: set[str | None]) -> str | None:
+    """Who should act when the sentence does not say.
+
+    A request goes to the record's most-named organisation (whose report it is)
+    other than the requester's; anything else to the paragraph's first party on
+    that organisation's side.
+    """
+    if x.kind == Kind.request:
+        return next((o for o in ctx.ranked if o not in not_them), None)
+    home_country = ctx.directory.orgs.get(ctx.home or "")
+    ours = [m.name for m in para if m.country == home_country and m.name not in not_them]
+    return ours[0] if ours else (ctx.home if ctx.home not in not_them else None)
+
+
+def _counterpart(x: Cand, ctx: Ctx, para: list[Mention], req_org: str | None) -> str | None:
+    """The other party: an organisation of another country than the owner's, where there is one."""
+    d = ctx.directory
+    if x.kind == Kind.action:
+        return None
+    owner_org = d.org_of(x.owner) or x.owner
+    owner_country = d.orgs.get(owner_org or "")
+
+    def other(m: Mention) -> bool:
+        return m.name not in (x.owner, owner_org) and not (owner_country and m.country == owner_country)
+
+    if x.kind == Kind.request:
+        in_evidence = [m.name for m in ctx.within(x.start, x.end) if m.kind == "org" and other(m)]
+        if in_evidence:
+            return in_evidence[0]
+    if x.kind in (Kind.request, Kind.commitment) and req_org and req_org != x.owner:
+        return req_org  # who asked
+    others = list(dict.fromkeys(m.name for m in para if m.name != x.owner))
+    foreign = [o for o in others if d.orgs.get(o) and d.orgs.get(o) != owner_country]
+    others = foreign if owner_country and foreign else others
+    return ", ".join(others[:4 if x.kind != Kind.request else 3]) or None
+
+
+def _nominal_requests(ctx: Ctx, c: Cleaned, ignore: frozenset[str]) -> list[tuple[int, str, set[str]]]:
+    """'a request by Russian Customs for advanced training in NII': who asked for what, and where."""
+    out = []
+    for m in NOMINAL_REQUEST.finditer(c.flat, c.start, c.end):
+        g = "who" if m["who"] else "who2"
+        who = [x for x in ctx.within(m.start(g), m.end(g)) if x.kind in ("org", "person")]
+        if who:
+            out.append((m.start(), ctx.resolve(who[0])[0] or who[0].name, topic_terms(m["what"], ignore)[1]))
+    return out
+
+
+def _dedupe(cands: list[Cand]) -> list[Cand]:
+    """One item per (title, owner): a record that names a follow-up twice gives it once."""
+    seen: dict[tuple[str, str | None], Cand] = {}
+    for x in sorted(cands, key=lambda x: x.start):
+        key = (" ".join(x.title.lower().split()), x.owner)
+        if key in seen:
+            first = seen[key]
+            first.confidence = max(first.confidence, x.confidence)
+            first.due = first.due or x.due
+            continue
+        seen[key] = x
+    return list(seen.values())
+
+
+def _to_item(x: Cand, text: str) -> ActionItemCreate:
+    due = x.due
+    return ActionItemCreate(
+        title=x.title, kind=x.kind, requester=x.requester, owner=x.owner, counterpart=x.counterpart,
+        due_text=due.text if due else None, due_start=due.due_start if due else None,
+        due_end=due.due_end if due else None, evidence=text[x.start:x.end], evidence_start=x.start,
+        evidence_end=x.end, confidence=x.confidence,
+    )

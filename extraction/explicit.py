@@ -1,0 +1,104 @@
+"""Explicit action lines: "ACTION: Alice to send ...", "TODO:", "- [ ] @bob ...", "CLERK TO WRITE TO ...".
+
+Whoever wrote such a line meant it as a follow-up, so these come out with high
+confidence; the work is in reading the owner, the task and the due phrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extraction.candidate import Cand, Ctx, strip_due
+from extraction.phrases import fix_articles, sentence_case, tidy, title_from_vp
+from models.status import Kind
+
+LABEL = re.compile(
+    r"(?:[-*+•] +)?(?:\[[A-Z]+\] *)?(?:"
+    r"(?P<label>(?i:action +items?|action +requests?|action|next +steps?|todo|to-?do|resolved|decision|ai))"
+    r" *[:\-–] *|(?P<label2>#action|TODO|ACTION) +)"
+)
+CHECKBOX = re.compile(r"[-*+] +\[(?P<mark>[ xX]?)\] +")
+BULLET = re.compile(r"[-*+•] +")
+# Council minutes: "CLERK TO WRITE TO ...". Not a cable's routing line "FM AMEMBASSY MOSCOW TO SECSTATE".
+CAPS = re.compile(r"(?!(?:FM|FROM|INFO|CC|SUBJ(?:ECT)?)\b)(?P<owner>[A-Z][A-Z.&'’ ]{1,40}?) +TO +"
+                  r"(?!SECSTATE\b)(?P<verb>[A-Z]{3,})\b")
+HEADING = re.compile(r"(?i:(?:next +steps?|action +items?|actions|follow-?ups?|to-?dos?|action +requests?))"
+                     r" *:? *$")
+
+AT_OWNER = re.compile(r"@(?P<o>[\w.-]+)[:,]? *")
+NAMED_OWNER = re.compile(
+    r"(?P<o>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}|[a-z][\w.-]{1,20})(?: +(?:and|&) +(?P<o2>[A-Z][\w'’-]*))?"
+    r" +(?:to|will|should|must|shall) +(?P<rest>\S.*)"
+)
+COLON_OWNER = re.compile(r"(?P<o>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}): +(?P<rest>\S.*)")
+TRAILING_OWNER = re.compile(r"(?P<rest>.+?) *(?:[-–—] *|\(|\[) *(?:owner:? *)?(?P<o>[A-Z][\w'’-]+"
+                            r"(?: [A-Z][\w'’-]+)?)[)\]]? *\.?$")
+NOT_NAMES = frozenset("It This That There These Those They We He She The A An Send Draft Review Check Ask"
+                      " Prepare Update Write Call Book Follow Confirm Share Circulate Schedule".split())
+
+
+def is_heading(text: str) -> bool:
+    """A line such as "Next steps:" that makes the bullets under it action items."""
+    return bool(HEADING.fullmatch(text.strip()))
+
+
+def explicit(ctx: Ctx, a: int, b: int, in_section: bool) -> list[Cand] | None:
+    """Items from a labelled line at flat[a:b]; [] for a done checkbox; None if not such a line."""
+    t = ctx.flat[a:b]
+    kind, conf = Kind.action, 0.92
+    m = CHECKBOX.match(t)
+    if m:
+        if m["mark"].strip():
+            return []  # "- [x]": already done
+        body = m.end()
+    elif (m := LABEL.match(t)) is not None:
+        label = (m["label"] or m["label2"]).lower()
+        if label.startswith(("resolved", "decision")):
+            kind = Kind.decision_followup
+        elif "request" in label:
+            kind = Kind.request
+        body = m.end()
+    elif (m := CAPS.match(t)) and sum(ch.isupper() for ch in t) > 0.6 * sum(ch.isalpha() for ch in t):
+        owner = " ".join(m["owner"].split()).title()
+        rest = t[m.start("verb"):].lower()
+        return [_item(ctx, a, b, owner, rest, Kind.action, 0.88)]
+    elif in_section:
+        m = BULLET.match(t)
+        body, conf = (m.end() if m else 0), 0.85
+    else:
+        return None
+    if not t[body:].strip():
+        return []
+    owner, rest = _owner(t[body:])
+    return [_item(ctx, a, b, owner, rest, kind, conf)]
+
+
+def _owner(body: str) -> tuple[str | None, str]:
+    """(owner, the task text)."""
+    m = AT_OWNER.match(body)
+    if m:
+        return m["o"], body[m.end():]
+    m = NAMED_OWNER.match(body)
+    if m and m["o"].split()[0] not in NOT_NAMES:
+        owner = m["o"] + (f" and {m['o2']}" if m["o2"] else "")
+        return owner, m["rest"]
+    m = COLON_OWNER.match(body)
+    if m and m["o"].split()[0] not in NOT_NAMES:
+        return m["o"], m["rest"]
+    m = re.search(r"@(?P<o>[\w.-]+)", body)
+    if m:
+        return m["o"], body[: m.start()] + body[m.end():]
+    m = TRAILING_OWNER.match(body)
+    if m and m["o"].split()[0] not in NOT_NAMES:
+        return m["o"], m["rest"]
+    return None, body
+
+
+def _item(ctx: Ctx, a: int, b: int, owner: str | None, rest: str, kind: Kind, conf: float) -> Cand:
+    due = ctx.due(a, b)
+    task = strip_due(rest, due)
+    title = title_from_vp(task) or sentence_case(tidy(task))
+    if owner:
+        owner = ctx.directory.normalise(owner)
+    return Cand(kind=kind, title=fix_articles(title), start=a, end=b, confidence=conf, phrase=task,
+                owner=owner, due=due, explicit=True)

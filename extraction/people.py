@@ -1,0 +1,157 @@
+"""Organisations and people: the directory, and who is mentioned where in a record."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from models.errors import InvalidInput
+
+DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "config" / "directory.yaml"
+
+TITLED = re.compile(
+    r"\b(?:Mr|Ms|Mrs|Dr|Prof|Amb|Ambassador|Minister|Director|Chairman|Chairwoman|Chair)\.? +"
+    r"(?P<name>[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2})"
+)
+PRONOUN = re.compile(r"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ww]e)\b")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    name: str  # canonical where the directory knows it, else as written
+    kind: str  # org, person, side (e.g. "the US delegation"), he (he/she), they (they/we)
+    org: str | None = None  # a person's organisation
+    country: str | None = None
+
+
+@dataclass
+class Directory:
+    orgs: dict[str, str | None] = field(default_factory=dict)  # name -> country
+    people: dict[str, str | None] = field(default_factory=dict)  # name -> org name
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> name
+    sides: dict[str, str] = field(default_factory=dict)  # adjective -> country
+    _words: frozenset[str] | None = None
+    _lower: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> name
+    _alias_re: re.Pattern[str] | None = None
+    _side_re: re.Pattern[str] | None = None
+
+    def compile(self) -> Directory:
+        for alias, name in self.aliases.items():
+            self._lower.setdefault(alias.lower(), name)
+        names = sorted(self.aliases, key=len, reverse=True)  # longest first: "Russian Customs Academy"
+        alt = "|".join(re.escape(a) for a in names) or r"(?!x)x"
+        self._alias_re = re.compile(rf"(?<![\w.])(?:{alt})(?![\w])")
+        sides = "|".join(re.escape(s) for s in sorted(self.sides, key=len, reverse=True)) or r"(?!x)x"
+        self._side_re = re.compile(rf"\b(?:the +)?(?P<adj>{sides}) +(?:side|delegation|team|group|experts|party)\b")
+        return self
+
+    @property
+    def alias_words(self) -> frozenset[str]:
+        """Words of every alias, lower-cased: names say who, not what, so topics ignore them."""
+        if self._words is None:
+            self._words = frozenset(w.lower() for a in self.aliases for w in re.findall(r"[A-Za-z]+", a))
+        return self._words
+
+    def normalise(self, name: str | None) -> str | None:
+        """The directory's name for `name` (an alias, a titled name, any case); else as written."""
+        if not name:
+            return name
+        raw = " ".join(name.split()).strip(" ,.;:")
+        raw = re.sub(r"^(?:Mr|Ms|Mrs|Dr|Prof|Amb)\.? +", "", raw)
+        raw = re.sub(r"['’]s$", "", raw)
+        for key in (raw, raw.upper(), re.sub(r"^the +", "", raw, flags=re.I)):
+            if key in self.aliases:
+                return self.aliases[key]
+        return self._lower.get(raw.lower(), raw)
+
+    def org_of(self, person: str | None) -> str | None:
+        return self.people.get(person) if person else None
+
+    def mentions(self, flat: str, lo: int, hi: int) -> list[Mention]:
+        """Organisations, people, sides and pronouns in flat[lo:hi], in order, never overlapping."""
+        found: list[Mention] = []
+        assert self._alias_re is not None and self._side_re is not None
+        for m in self._alias_re.finditer(flat, lo, hi):
+            name = self.aliases[m.group()]
+            if name in self.people:
+                found.append(Mention(m.start(), m.end(), name, "person", org=self.people[name]))
+            else:
+                found.append(Mention(m.start(), m.end(), name, "org", country=self.orgs.get(name)))
+        for m in TITLED.finditer(flat, lo, hi):
+            name = self.normalise(m["name"]) or m["name"]
+            found.append(Mention(m.start(), m.end(), name, "person", org=self.people.get(name)))
+        for m in self._side_re.finditer(flat, lo, hi):
+            found.append(Mention(m.start(), m.end(), m.group(), "side", country=self.sides[m["adj"]]))
+        for m in PRONOUN.finditer(flat, lo, hi):
+            p = m["p"].lower()
+            found.append(Mention(m.start(), m.end(), p, "he" if p in ("he", "she") else "they"))
+        # Longest wins where spans overlap ("Mr. Sergei Konovalenko" over "Sergei Konovalenko").
+        found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+        out: list[Mention] = []
+        for x in found:
+            if out and x.start < out[-1].end:
+                continue
+            out.append(x)
+        return out
+
+
+def home_orgs(mentions: list[Mention]) -> tuple[list[str], dict[str, str]]:
+    """Organisations by how often the record names them, and the most-named one per country.
+
+    The most-named organisation is whose report this is: the default owner of a
+    request nobody in particular was asked to handle.
+    """
+    counts = Counter(m.name for m in mentions if m.kind == "org")
+    country = {m.name: m.country for m in mentions if m.kind == "org"}
+    ranked = [name for name, _ in counts.most_common()]
+    by_country: dict[str, str] = {}
+    for name in ranked:
+        c = country.get(name)
+        if c and c not in by_country:
+            by_country[c] = name
+    return ranked, by_country
+
+
+def load_directory(path: str | Path | None = None) -> Directory:
+    """The directory at `path` (default: config/directory.yaml), parsed once per path."""
+    return _load(str(Path(path).resolve()) if path else str(DEFAULT_DIRECTORY))
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> Directory:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except OSError as e:
+        raise InvalidInput(f"{path}: cannot read the directory ({e.strerror})") from None
+    except yaml.YAMLError as e:
+        raise InvalidInput(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
+    d = Directory()
+    for org in data.get("organisations") or []:
+        name = org["name"]
+        d.orgs[name] = org.get("country")
+        for alias in [name, *(org.get("aliases") or [])]:
+            _add(d, alias, name)
+    for person in data.get("people") or []:
+        name = person["name"]
+        d.people[name] = person.get("org")
+        for alias in [name, *(person.get("aliases") or [])]:
+            _add(d, alias, name)
+    for country, adjectives in (data.get("sides") or {}).items():
+        for adj in adjectives:
+            d.sides[adj] = country
+    return d.compile()
+
+
+def _add(d: Directory, alias: str, name: str) -> None:
+    d.aliases.setdefault(alias, name)
+    if alias.startswith("the "):
+        d.aliases.setdefault("T" + alias[1:], name)  # "the Embassy" opens a sentence as "The Embassy"
+    if len(alias) > 3:
+        d.aliases.setdefault(alias.upper(), name)  # cables are often in capitals

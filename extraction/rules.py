@@ -1,0 +1,192 @@
+"""Prose rules: planned events, commitments and decisions in running text (requests: requests.py).
+
+Each rule looks for a cue ("asked ... for", "plans are underway to", "will"),
+reads who is behind it from the mentions before the cue, and turns the phrase
+after it into a title. Cues are forward-looking, so reports of finished events
+("the seminar was held") match nothing. All patterns are linear-time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extraction.candidate import NEG, PAST, Cand, Ctx, make, parties, strip_due, subject
+from extraction.phrases import EVENT_NOUNS, REL_INCLUDE, drop_soft, head_noun, tidy, title_from_np, title_from_vp
+from extraction.requests import requests, response
+from models.status import Kind
+
+PLANS = re.compile(r"\b(?:plans|preparations|arrangements) +(?:are|is|were|remain)? *(?:now +|already +|well +)?"
+                   r"(?:underway|under +way|in +place|being +made|on +track) +(?:to|for) +(?P<rest>.+)", re.I)
+SCHEDULED = re.compile(r"\b(?P<aux>is|are|has +been|have +been|remains|remain|was|were|will +be) +(?:now +|still +|"
+                       r"tentatively +|provisionally +|currently +)?(?:planned|scheduled|set|slated|expected|"
+                       r"due|foreseen)(?! +by)\b")
+WILL_HAPPEN = re.compile(r"\b(?:will|shall|is +to|are +to) +(?:be +held|take +place|convene|reconvene|be +on)\b")
+NOT_NP = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does)\b|\b(?:which|that|who)$")
+LEAD_IN = re.compile(r"(?:(?:In|On|At|As|For|With|After|Before|During|Separately|Meanwhile|Also|However|"
+                     r"Finally|Additionally|Moreover|Furthermore|Still)\b[^,]{0,40}, +)")
+ANAPHOR = re.compile(r"(?:(?:the|this|that) +(?:[\w-]+ +)?(?:event|meeting|review|visit|session|exchange|"
+                     r"course|seminar|workshop|conference)|it)$", re.I)
+NAMED_EVENT = re.compile(r"\b(?:a|an|the) +(?P<np>(?:[A-Z][\w-]* +){1,4}(?:Review|Conference|Workshop|Seminar|"
+                         r"Meeting|Summit|Dialogue|Course|Exchange|Visit|Forum)s?\b(?:,? +(?:which|that) +"
+                         r"(?:will +)?include +[^.,;]{1,80}| +with +[^.,;]{1,80})?)")
+
+COMMIT = re.compile(r"\b(?P<cue>agreed|agrees|agree|promised|promises|committed|commits|undertook|undertakes|"
+                    r"pledged|pledges|offered|offers|volunteered|volunteers|intends|intend|plans|plan|aims|decided|"
+                    r"resolved|expects|hopes) +to +"
+                    r"(?!(?:the|a|an|this|these|that|those|their|its|his|her|our|your|be)\b)(?P<vp>.+)")
+WILL = re.compile(r"\b(?:will|shall|is +to|are +to|was +to|were +to|is +going +to|are +going +to)"
+                  r"(?: +(?:also|now|then|soon|shortly|still))? +(?!(?:be|not|never|have|include)\b)(?P<vp>.+)")
+PROGRESS = re.compile(r"\b(?:is|are) +(?:now +|currently +|still +|already +)?(?:in +the +process +of +(?P<g>\w+ing)|"
+                      r"(?P<g2>preparing|drafting|developing|rethinking|revising|redesigning|reworking|"
+                      r"organi[sz]ing|arranging|finali[sz]ing|updating))\b(?P<rest>.*)")
+BODY = re.compile(r"(?:the +)?(?:board|council|committee|meeting|group|parties|sides|participants|members)$", re.I)
+DECIDED = re.compile(r"\b(?:it +(?:was|has +been|is) +)(?:agreed|decided|resolved|concluded) +that +(?P<cl>.+)", re.I)
+ONGOING = re.compile(r"\b(?:discussions|talks|consultations|negotiations|work) +(?:are|is|remain|remains) +"
+                     r"(?:ongoing|continuing|underway|under +way) +(?:about|on|regarding|concerning|over|towards) +"
+                     r"(?P<np>.+)", re.I)
+TBD = re.compile(r" +(?:is|are|remains|remain) +(?:still +)?to +be +(?P<v>decided|determined|confirmed|agreed|"
+                 r"finali[sz]ed|fixed)\b")
+
+
+def prose(ctx: Ctx, a: int, b: int) -> list[Cand]:
+    """Items from one sentence flat[a:b]."""
+    t = ctx.flat[a:b]
+    if t[:1] in "\"“":
+        return []  # a quotation: what someone said for the record, not a follow-up to track
+    answer = response(ctx, a, b)
+    if answer is not None:
+        return answer
+    items = requests(ctx, a, b)
+    if items:
+        return items
+    out: list[Cand] = []
+    pos = a
+    for clause in re.split(r"(; +)", t):  # one item per clause at most
+        ca, cb = pos, pos + len(clause)
+        pos = cb
+        if clause.startswith(";") or not clause.strip():
+            continue
+        for rule in (_planned, _decision, _commitment):
+            c = rule(ctx, ca, cb)
+            if c:
+                out.append(c)
+                break
+    return out
+
+
+def _planned(ctx: Ctx, a: int, b: int) -> Cand | None:
+    t = ctx.flat[a:b]
+    if PAST.search(t):
+        return None
+    m = PLANS.search(t)
+    if m:
+        due = ctx.due(a, b)
+        phrase = _antecedent(ctx, a, strip_due(m["rest"], due))
+        # "plans are underway for a workshop" names a thing; "... to hold the event" an action.
+        noun_first = phrase.split()[:1] in (["a"], ["an"], ["the"], ["A"], ["An"], ["The"])
+        title = title_from_np(phrase, "Hold") if noun_first else title_from_vp(phrase)
+        return make(ctx, Kind.planned_event, a, b, title, phrase, 0.85, due, owner=subject(ctx, a, a + m.start()))
+    m = SCHEDULED.search(t) or WILL_HAPPEN.search(t)
+    if not m:
+        return None
+    due = ctx.due(a, b)
+    if m.re is SCHEDULED and (due is None or due.due_start is None) or (
+            due and due.due_end and ctx.ref and due.due_end < ctx.ref):
+        return None  # "is expected" with no time, or a date already past: not a plan to track
+    lead = LEAD_IN.match(t)
+    subj = t[lead.end() if lead else 0: m.start()].strip(" ,")
+    subj = REL_INCLUDE.sub(r" with \1", subj)  # "The Review, which will include X," -> "The Review with X"
+    subj = re.sub(r", +(?:which|who) +[^,]{1,100},", "", subj).strip(" ,")
+    if not subj or len(subj.split()) > 20 or NOT_NP.search(subj):
+        return None  # "CBP is rethinking the course, which remains planned": not a plain subject
+    subj = _antecedent(ctx, a, subj)
+    noun = head_noun(subj)
+    kind = Kind.planned_event if noun in EVENT_NOUNS else Kind.action
+    conf = 0.8 if due and due.due_start else 0.6
+    if m.re is SCHEDULED and m["aux"] in ("was", "were"):
+        conf -= 0.1  # "was scheduled for": perhaps moved since
+    return make(ctx, kind, a, b, title_from_np(strip_due(subj, due), "Hold"), subj, conf, due)
+
+
+def _antecedent(ctx: Ctx, a: int, phrase: str) -> str:
+    """'the combined event' -> 'the Program Review with an export licensing exchange' (named earlier)."""
+    words = phrase.split()
+    for n in (len(words), 3, 2, 1):
+        head = " ".join(words[:n])
+        lead = re.match(r"(?:hold|holding|have|organi[sz]e|convene|host|run) +", head, re.I)
+        np = head[lead.end():] if lead else head
+        if ANAPHOR.fullmatch(np):
+            events = list(NAMED_EVENT.finditer(ctx.flat, ctx.para_start, a))
+            if events:
+                ev = events[-1]["np"]
+                ev = re.sub(r",? +(?:which|that) +(?:will +)?include +", " with ", ev)
+                tail = " ".join(words[n:])
+                return " ".join(x for x in ((lead.group().strip() if lead else ""), "the", ev, tail) if x)
+    return phrase
+
+
+def _commitment(ctx: Ctx, a: int, b: int) -> Cand | None:
+    t = ctx.flat[a:b]
+    for pat, conf in ((PROGRESS, 0.8), (COMMIT, 0.85), (WILL, 0.8)):
+        m = pat.search(t)
+        if not m or NEG.search(t, 0, m.start()) or re.search(r"\bhad +$", t[: m.start()]):
+            continue
+        if pat is WILL and not _will_subject(ctx, a, a + m.start()):
+            continue
+        owner = subject(ctx, a, a + m.start())
+        kind = Kind.commitment
+        if pat is COMMIT and BODY.search(t[: m.start()].strip()):
+            kind, conf = Kind.decision_followup, 0.85
+        if pat is COMMIT and m["cue"] in ("hopes", "expects", "aims"):
+            conf = 0.6
+        ea = a
+        that = t.rfind(" that ", 0, m.start())
+        if that > 80:  # "It is not an exaggeration to state that ... they are now ...": keep the clause
+            ea = a + that + 6
+        due = ctx.due(a, b)
+        phrase = strip_due((m["g"] or m["g2"]) + m["rest"] if pat is PROGRESS else m["vp"], due)
+        return make(ctx, kind, ea, b, title_from_vp(phrase), phrase, conf, due, owner=owner)
+    return None
+
+
+def _will_subject(ctx: Ctx, a: int, cue_at: int) -> bool:
+    """'CBP will', 'the Russian side will', 'we will': a party right before the modal."""
+    ps = parties(ctx, a, cue_at)
+    if ps and not ctx.flat[ps[-1].end:cue_at].strip(" 's’"):
+        return True
+    before = ctx.flat[max(a, cue_at - 30):cue_at]
+    last = before.split()[-1:] or [""]
+    return bool(re.search(r"(?:^|[^\w])(?:I|[A-Z][a-z]+)\s*$", before)) and \
+        last[0] not in ("It", "This", "That", "There", "Which") and last[0].lower() not in EVENT_NOUNS
+
+
+def _decision(ctx: Ctx, a: int, b: int) -> Cand | None:
+    t = ctx.flat[a:b]
+    m = DECIDED.search(t)
+    if m:
+        cl_at = a + m.start("cl")
+        due = ctx.due(cl_at, b)
+        cl = ctx.flat[cl_at:b]
+        w = re.search(r"\b(?:will|should|would|shall|must|is +to|are +to|to)\s+", cl)
+        owner = None
+        if w:
+            owner = subject(ctx, cl_at, cl_at + w.start())
+            cl = cl[w.end():]
+        phrase = strip_due(cl, due)
+        return make(ctx, Kind.decision_followup, a, b, title_from_vp(phrase), phrase, 0.8, due, owner=owner)
+    m = ONGOING.search(t)
+    if m and not PAST.search(t):
+        due = ctx.due(a, b)
+        phrase = strip_due(m["np"], due)
+        title = "Follow up on " + tidy(drop_soft(phrase))
+        return make(ctx, Kind.decision_followup, a, b, title, phrase, 0.45, due)
+    m = TBD.search(t)
+    if m:
+        verb = {"decided": "Decide", "determined": "Determine", "agreed": "Agree", "fixed": "Fix"}.get(
+            m["v"], "Confirm" if m["v"] == "confirmed" else "Finalize")
+        lead = LEAD_IN.match(t)
+        subj = re.sub(r"^(?:The|the) +", "the ", t[lead.end() if lead else 0: m.start()].strip(" ,"))
+        if not subj or len(subj.split()) > 8 or NOT_NP.search(subj):
+            return None
+        return make(ctx, Kind.decision_followup, a, b, f"{verb} {subj}", subj, 0.6, ctx.due(a, b))
+    return None
