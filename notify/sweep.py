@@ -1,0 +1,220 @@
+"""What the sweep sends: reminders, overdue escalations, triage prompts and stale nudges.
+
+Rules (each notice has an idempotency key; the outbox's unique key makes re-runs free):
+- Everything goes out at `policy.reminder_hour` on an office-calendar day (policy.zone).
+  Local dates are computed first and turned into UTC last, so daylight-saving
+  changes never shift a notice by an hour or a day.
+- Active items (open, in progress, waiting) with a due date: reminders at each
+  offset before the due date, while the due window is open (it closes at the end
+  of `due_end`, office time). Only the nearest offset that has fired is sent, so
+  an item first swept late gets one message, not a burst.
+  Key `reminder:{id}:{due_end}:{offset}`.
+- After the window closes: the escalation step with the largest `after_days` that
+  has passed; step d fires at the reminder hour d+1 days after the due date
+  (after_days counts from the end of the due day; nobody is paged at midnight).
+  Key `overdue:{id}:{due_end}:{level}`. A new due date starts a new series.
+- Proposed items with a due date get `triage` prompts at the same offsets instead
+  of reminders (nobody owns them yet), and one `triage:{id}:{due_end}:closed` the
+  day after the window closes; they are never escalated.
+- Items with no due date (active or proposed) get nudge n after n * stale_after_days
+  office days without any change: key `nudge:{id}:{updated_at}:{n}`. A nudge does
+  not touch the item, so idleness keeps counting; any real change restarts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
+
+from config import Policy
+from models import ActionItem, MeetingRecord, Notification, NotificationCreate, Status
+from models.clock import as_utc
+from models.items import add_event
+from models.outbox import queue_notification
+from models.status import ACTIVE
+from notify.routing import Routing
+from notify.templates import render
+
+SWEPT = (*ACTIVE, Status.proposed)
+EVENT_KIND = {"reminder": "reminded", "triage": "reminded", "overdue": "escalated",
+              "nudge": "nudged"}
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str  # reminder, triage, overdue or nudge
+    key: str  # the outbox idempotency key
+    level: int | None = None  # escalation level of an overdue notice
+
+
+@dataclass
+class SweepReport:
+    queued: list[Notification] = field(default_factory=list)
+    skipped_existing: int = 0  # notices whose key was queued by an earlier sweep
+    scanned: int = 0  # candidate items read
+
+
+def at_local(day: date, hour: int, zone: ZoneInfo) -> datetime:
+    """`hour`:00 on the office-calendar `day`, as a UTC instant."""
+    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(timezone.utc)
+
+
+def window_closes(due_end: date, zone: ZoneInfo) -> datetime:
+    """The end of the due date in the office zone (local midnight after it), in UTC."""
+    return at_local(due_end + timedelta(days=1), 0, zone)
+
+
+def _dated(item: ActionItem, policy: Policy, now: datetime, proposed: bool) -> list[Notice]:
+    zone, hour, due = policy.zone, policy.reminder_hour, item.due_end
+    if now < window_closes(due, zone):
+        fired = [o for o in policy.reminder_offsets_days
+                 if at_local(due - timedelta(days=o), hour, zone) <= now]
+        if not fired:
+            return []
+        offset = min(fired)  # the nearest one only
+        kind = "triage" if proposed else "reminder"
+        return [Notice(kind, f"{kind}:{item.id}:{due.isoformat()}:{offset}")]
+    # The window has closed; late notices wait for the reminder hour of the next day.
+    if proposed:
+        if at_local(due + timedelta(days=1), hour, zone) <= now:
+            return [Notice("triage", f"triage:{item.id}:{due.isoformat()}:closed")]
+        return []
+    passed = [s for s in policy.escalation
+              if at_local(due + timedelta(days=1 + s.after_days), hour, zone) <= now]
+    if not passed:
+        return []
+    step = max(passed, key=lambda s: (s.after_days, s.level))
+    return [Notice("overdue", f"overdue:{item.id}:{due.isoformat()}:{step.level}", step.level)]
+
+
+def idle_days(item: ActionItem, zone: ZoneInfo, now: datetime) -> int:
+    """Whole office-calendar days since the item last changed."""
+    return (as_utc(now).astimezone(zone).date() - as_utc(item.updated_at).astimezone(zone).date()).days
+
+
+def _undated(item: ActionItem, policy: Policy, now: datetime) -> list[Notice]:
+    """Nudge n after n * stale_after_days idle office days (the latest one only)."""
+    zone, stale = policy.zone, policy.stale_after_days
+    since = as_utc(item.updated_at).astimezone(zone).date()
+    n = idle_days(item, zone, now) // stale
+    if n >= 1 and at_local(since + timedelta(days=n * stale), policy.reminder_hour, zone) > now:
+        n -= 1  # today's nudge is not due before the reminder hour
+    if n < 1:
+        return []
+    basis = as_utc(item.updated_at).isoformat(timespec="seconds")
+    return [Notice("nudge", f"nudge:{item.id}:{basis}:{n}")]
+
+
+def due_notices(*, item: ActionItem, policy: Policy, now: datetime) -> list[Notice]:
+    """The notices `item` is due as of `now` (pure: reads nothing but its arguments)."""
+    status = Status(item.status)
+    if status not in SWEPT:
+        return []
+    at = as_utc(now)
+    if item.due_end is None:
+        return _undated(item, policy, at)
+    return _dated(item, policy, at, proposed=status is Status.proposed)
+
+
+def _record_titles(session: Session, items: list[ActionItem]) -> dict[int, str]:
+    ids = {i.record_id for i in items if i.record_id is not None}
+    if not ids:
+        return {}
+    rows = session.exec(select(MeetingRecord.id, MeetingRecord.title)
+                        .where(col(MeetingRecord.id).in_(ids))).all()
+    return dict(rows)
+
+
+def _queue(session: Session, *, key: str, kind: str, item: ActionItem | None, tags: list[str],
+           title: str, body: str, now: datetime) -> Notification | None:
+    return queue_notification(session=session, now=now, notification_in=NotificationCreate(
+        key=key, kind=kind, item_id=item.id if item else None, tags=",".join(tags),
+        title=title, body=body))
+
+
+def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: datetime,
+              batch_size: int = 500) -> SweepReport:
+    """Queue every due notice once, with an audit event per newly queued one.
+
+    Items are read in id order, `batch_size` at a time, and only those that can
+    be due at all (status and due date filtered in SQL).
+    """
+    at, zone = as_utc(now), policy.zone
+    today = at.astimezone(zone).date()
+    horizon = today + timedelta(days=max(policy.reminder_offsets_days, default=0))
+    # Nudges count office-calendar days, so allow a day (and a DST hour) of slack here.
+    stale_cut = at - timedelta(days=policy.stale_after_days) + timedelta(days=1, hours=2)
+    candidates = (select(ActionItem)
+                  .where(col(ActionItem.status).in_([s.value for s in SWEPT]))
+                  .where(or_(and_(col(ActionItem.due_end).is_not(None), ActionItem.due_end <= horizon),
+                             and_(col(ActionItem.due_end).is_(None), ActionItem.updated_at <= stale_cut))))
+    known = {id(o) for o in session.identity_map.values()}
+    report, last_id = SweepReport(), 0
+    while True:
+        batch = list(session.exec(candidates.where(ActionItem.id > last_id)
+                                  .order_by(ActionItem.id).limit(batch_size)).all())
+        if not batch:
+            return report
+        last_id = batch[-1].id
+        report.scanned += len(batch)
+        due = [(item, n) for item in batch for n in due_notices(item=item, policy=policy, now=at)]
+        keys = [n.key for _, n in due]
+        queued_before = set(session.exec(select(Notification.key)
+                                         .where(col(Notification.key).in_(keys))).all()) if keys else set()
+        titles = _record_titles(session, [i for i, _ in due])
+        for item, notice in due:
+            if notice.key in queued_before:
+                report.skipped_existing += 1
+                continue
+            extra = {"idle_days": idle_days(item, zone, at)} if notice.kind == "nudge" else None
+            title, body = render(kind=notice.kind, item=item, record_title=titles.get(item.record_id),
+                                 now=at, zone=zone, level=notice.level, extra=extra)
+            tags = routing.tags_for(kind=notice.kind, item=item, level=notice.level)
+            queued = _queue(session, key=notice.key, kind=notice.kind, item=item, tags=tags,
+                            title=title, body=body, now=at)
+            if queued is None:  # another sweep queued it since we looked
+                report.skipped_existing += 1
+                continue
+            add_event(session=session, item=item, kind=EVENT_KIND[notice.kind], actor="sweep",
+                      now=at, note=f"{notice.kind} queued as notification {queued.id} ({notice.key})")
+            report.queued.append(queued)
+        session.flush()
+        # Keep memory flat over large tables: drop the rows this sweep loaded itself.
+        for item in batch:
+            if id(item) not in known:
+                session.expunge(item)
+
+
+def queue_item_notices(*, session: Session, items: list[ActionItem], record_title: str | None,
+                       routing: Routing, policy: Policy, now: datetime,
+                       kind: str = "new-item") -> list[Notification]:
+    """One arrival notice per new item (key `new-item:{id}`); proposed items get kind
+    `triage` so routing can send them to whoever triages."""
+    at, out = as_utc(now), []
+    for item in items:
+        k = "triage" if kind == "new-item" and Status(item.status) is Status.proposed else kind
+        title, body = render(kind=k, item=item, record_title=record_title, now=at, zone=policy.zone)
+        n = _queue(session, key=f"new-item:{item.id}", kind=k, item=item,
+                   tags=routing.tags_for(kind=k, item=item), title=title, body=body, now=at)
+        if n is not None:
+            out.append(n)
+    return out
+
+
+def queue_status_change(*, session: Session, item: ActionItem, from_status, to_status, actor: str,
+                        note: str | None, routing: Routing, policy: Policy,
+                        now: datetime) -> Notification | None:
+    """Tell the item's channels it moved (key `status:{id}:{version}`: one per change)."""
+    at = as_utc(now)
+    record = session.get(MeetingRecord, item.record_id) if item.record_id is not None else None
+    extra = {"from_status": getattr(from_status, "value", from_status),
+             "to_status": getattr(to_status, "value", to_status), "actor": actor, "note": note}
+    title, body = render(kind="status-change", item=item, record_title=record.title if record else None,
+                         now=at, zone=policy.zone, extra=extra)
+    return _queue(session, key=f"status:{item.id}:{item.version}", kind="status-change", item=item,
+                  tags=routing.tags_for(kind="status-change", item=item), title=title, body=body,
+                  now=at)
