@@ -1,0 +1,12 @@
+"""Prefect flows (ingest, sweep, dispatch) and the plain operations they orchestrate.
+
+Importing this package does not import Prefect: commands that only read the
+database stay fast. It does make sure no process of ours phones home.
+"""
+
+import os
+
+# Prefect's server sends analytics to an outside host and its client tracks usage;
+# neither may leave this machine.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")

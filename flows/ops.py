@@ -1,0 +1,69 @@
+"""Plain operations shared by flows, the CLI and the API (no Prefect here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from config import Policy
+from extraction import ExtractionResult
+from models import ActionItem, ActionItemUpdate, Status
+from models import items as item_ops
+from notify import Routing, queue_item_notices, queue_status_change
+
+
+@dataclass
+class IngestSummary:
+    record_id: int
+    title: str
+    source: str | None
+    record_date: date | None
+    new_record: bool
+    created: list[int] = field(default_factory=list)
+    linked: list[int] = field(default_factory=list)
+    notifications: int = 0
+
+
+def store_extraction(*, session: Session, result: ExtractionResult, now: datetime,
+                     policy: Policy, routing: Routing) -> IngestSummary:
+    """Save a record with its items and queue their notices, in one transaction."""
+    ing = item_ops.ingest_record(session=session, record_in=result.record, items_in=result.items,
+                                 now=now, auto_accept=policy.auto_accept_confidence)
+    queued = []
+    if ing.created:
+        queued = queue_item_notices(session=session, items=ing.created,
+                                    record_title=ing.record.title, routing=routing,
+                                    policy=policy, now=now)
+    rec = ing.record
+    return IngestSummary(record_id=rec.id, title=rec.title, source=rec.source,
+                         record_date=rec.record_date, new_record=ing.new_record,
+                         created=[i.id for i in ing.created], linked=[i.id for i in ing.linked],
+                         notifications=len(queued))
+
+
+def change_item(*, session: Session, item_id: int, now: datetime, actor: str,
+                routing: Routing, policy: Policy, status: Status | None = None,
+                note: str | None = None, item_in: ActionItemUpdate | None = None,
+                expected_version: int | None = None) -> ActionItem:
+    """Edit fields and/or move status, audited, with a status-change notice.
+
+    `expected_version` guards the whole change: if the item moved on since the
+    caller read it, nothing is written (VersionConflict).
+    """
+    item = item_ops.get_item(session=session, item_id=item_id)
+    fields = item_in.model_dump(exclude_unset=True) if item_in else {}
+    if fields or (note and status is None):
+        item = item_ops.update_item(session=session, item_id=item_id, now=now, actor=actor,
+                                    item_in=item_in or ActionItemUpdate(),
+                                    note=None if status else note,
+                                    expected_version=expected_version)
+        expected_version = None  # checked; the status move below is the same change
+    if status is not None:
+        before = Status(item.status)
+        item = item_ops.transition_item(session=session, item_id=item_id, to=status, actor=actor,
+                                        now=now, note=note, expected_version=expected_version)
+        queue_status_change(session=session, item=item, from_status=before, to_status=status,
+                            actor=actor, note=note, routing=routing, policy=policy, now=now)
+    return item

@@ -1,0 +1,74 @@
+"""Prefect tasks: each does one I/O step with retries; the logic lives elsewhere."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict
+from datetime import datetime
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
+
+from config import ConfigError
+from extraction import ExtractionResult, extract, load_text
+from flows import ops
+from flows.deps import get_engine, get_settings
+from models import FollowupError, session_scope
+from notify import dispatch_due, load_apprise, load_routing, run_sweep
+
+
+def _transient(task, task_run, state) -> bool:
+    """Retry only what may pass: never bad input or bad configuration."""
+    exc = state.result(raise_on_failure=False)
+    return not isinstance(exc, (FollowupError, ConfigError))
+
+
+# Database and channel steps can hit a locked SQLite file or a restarting
+# PostgreSQL; a few spaced retries ride that out.
+IO = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2),
+          retry_jitter_factor=0.5, retry_condition_fn=_transient, cache_policy=NO_CACHE)
+
+
+@task(name="read-record", **IO)
+def read_record(path: str) -> str:
+    return load_text(path)
+
+
+@task(name="extract-items", cache_policy=NO_CACHE)
+def extract_items(text: str, source: str | None, title: str | None) -> ExtractionResult:
+    return extract(text, source=source, title=title)
+
+
+@task(name="store-record", **IO)
+def store_record(result: ExtractionResult, now: datetime) -> dict:
+    settings = get_settings()
+    routing = load_routing(settings.routing_file)
+    with session_scope(get_engine(settings)) as session:
+        summary = ops.store_extraction(session=session, result=result, now=now,
+                                       policy=settings.policy, routing=routing)
+    return asdict(summary)
+
+
+@task(name="sweep-items", **IO)
+def sweep_items(now: datetime) -> dict:
+    settings = get_settings()
+    routing = load_routing(settings.routing_file)
+    with session_scope(get_engine(settings)) as session:
+        report = run_sweep(session=session, policy=settings.policy, routing=routing, now=now)
+        kinds: dict[str, int] = {}
+        for n in report.queued:
+            kinds[n.kind] = kinds.get(n.kind, 0) + 1
+        return {"scanned": report.scanned, "queued": len(report.queued),
+                "already_queued": report.skipped_existing, "by_kind": kinds,
+                "notification_ids": [n.id for n in report.queued]}
+
+
+@task(name="send-due-notifications", **IO)
+def send_due(now: datetime, limit: int, seed: int | None) -> dict:
+    settings = get_settings()
+    channels = load_apprise(settings.apprise_config)
+    report = dispatch_due(engine=get_engine(settings), apprise_obj=channels,
+                          policy=settings.policy, now=now, limit=limit,
+                          rng=random.Random(seed))
+    return {"sent": report.sent, "failed": report.failed, "dead": report.dead}
