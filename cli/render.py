@@ -1,0 +1,118 @@
+"""Tables and JSON for the terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+from rich.console import Console
+from rich.table import Table
+
+from models import ActionEvent, ActionItem, ActionItemCreate, ItemMention, MeetingRecord, Notification
+
+
+def console(stderr: bool = False) -> Console:
+    # Piped output (CI, `| less`) gets a wide page instead of rich's 80 columns.
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(file=stream, width=None if stream.isatty() else 160, highlight=False)
+
+
+def due_window(start: date | None, end: date | None, text: str | None = None) -> str:
+    if end is None and start is None:
+        return f"({text})" if text else "-"
+    if start is None or start == end:
+        return f"by {end.isoformat()}"
+    return f"{start.isoformat()}..{end.isoformat()}"
+
+
+def item_row(item: ActionItem) -> dict:
+    return {
+        "id": item.id, "title": item.title, "kind": getattr(item.kind, "value", item.kind),
+        "status": getattr(item.status, "value", item.status), "requester": item.requester,
+        "owner": item.owner, "counterpart": item.counterpart, "due_text": item.due_text,
+        "due_start": item.due_start.isoformat() if item.due_start else None,
+        "due_end": item.due_end.isoformat() if item.due_end else None,
+        "confidence": round(item.confidence, 2), "version": item.version,
+        "record_id": item.record_id,
+    }
+
+
+def items_table(items: list[ActionItem], title: str | None = None) -> Table:
+    table = Table(title=title, show_lines=False, title_justify="left")
+    for name in ("ID", "Title", "Kind", "Owner", "Counterpart", "Due", "Status"):
+        table.add_column(name, overflow="fold")
+    for it in items:
+        row = item_row(it)
+        table.add_row(str(it.id), it.title, row["kind"], it.owner or "-", it.counterpart or "-",
+                      due_window(it.due_start, it.due_end, it.due_text), row["status"])
+    return table
+
+
+def item_detail(item: ActionItem, history: list[ActionEvent],
+                mentions: list[tuple[ItemMention, MeetingRecord]]) -> list:
+    """Renderables for `followup show`."""
+    row = item_row(item)
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column(overflow="fold")
+    for label, key in (("Title", "title"), ("Kind", "kind"), ("Status", "status"),
+                       ("Requester", "requester"), ("Owner", "owner"),
+                       ("Counterpart", "counterpart"), ("Confidence", "confidence"),
+                       ("Version", "version")):
+        head.add_row(label, str(row[key]) if row[key] is not None else "-")
+    head.add_row("Due", due_window(item.due_start, item.due_end, item.due_text)
+                 + (f"  ({item.due_text})" if item.due_text and item.due_end else ""))
+    parts: list = [f"[bold]Action item {item.id}[/bold]", head]
+    if mentions:
+        ev = Table(title="Evidence", title_justify="left")
+        ev.add_column("Record", overflow="fold")
+        ev.add_column("Quote", overflow="fold")
+        for m, rec in mentions:
+            when = f" ({rec.record_date})" if rec.record_date else ""
+            span = f" [chars {m.evidence_start}-{m.evidence_end}]" if m.evidence_start is not None else ""
+            ev.add_row(f"#{rec.id} {rec.title}{when}", f"\u201c{m.evidence or ''}\u201d{span}")
+        parts.append(ev)
+    hist = Table(title="History", title_justify="left")
+    for name in ("When (UTC)", "Who", "What", "Change", "Note"):
+        hist.add_column(name, overflow="fold")
+    for e in history:
+        change = f"{e.from_status or ''} -> {e.to_status}" if e.to_status else (e.changes or "")
+        hist.add_row(e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.kind, change, e.note or "")
+    parts.append(hist)
+    return parts
+
+
+def notifications_table(rows: list[Notification], title: str | None = None) -> Table:
+    table = Table(title=title, title_justify="left")
+    for name in ("ID", "Kind", "Item", "Tags", "Status", "Tries", "Title", "Last error"):
+        table.add_column(name, overflow="fold")
+    for n in rows:
+        table.add_row(str(n.id), n.kind, str(n.item_id or "-"), n.tags, n.status, str(n.attempts),
+                      n.title, n.last_error or "")
+    return table
+
+
+def dumps(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+
+
+CANDIDATE_KEYS = ("title", "kind", "evidence", "requester", "owner", "counterpart", "due_text",
+                  "due_start", "due_end", "confidence")
+
+
+def candidate_dict(item: ActionItemCreate) -> dict:
+    """The `extract --format json` shape of one item: ISO dates or null."""
+    data = item.model_dump(include=set(CANDIDATE_KEYS), mode="json")
+    return {k: data.get(k) for k in CANDIDATE_KEYS}
+
+
+def extraction_table(items: list[ActionItemCreate], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for name in ("Title", "Kind", "Owner", "Counterpart", "Due", "Conf.", "Evidence"):
+        table.add_column(name, overflow="fold")
+    for it in items:
+        table.add_row(it.title, getattr(it.kind, "value", it.kind), it.owner or "-",
+                      it.counterpart or "-", due_window(it.due_start, it.due_end, it.due_text),
+                      f"{it.confidence:.2f}", " ".join((it.evidence or "").split()))
+    return table
