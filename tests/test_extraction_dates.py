@@ -1,0 +1,90 @@
+"""Due phrases resolved to windows against the record date, and the record's own date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extraction import extract
+from extraction.dates import find_due
+
+REF = date(2010, 3, 3)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due_text", "start", "end"),
+    [
+        ("send it by 2010-03-10", "by 2010-03-10", date(2010, 3, 10), date(2010, 3, 10)),
+        ("review 2010-03-08..2010-03-12", "2010-03-08..2010-03-12", date(2010, 3, 8), date(2010, 3, 12)),
+        ("by 15 March 2010", "by 15 March 2010", date(2010, 3, 15), date(2010, 3, 15)),
+        ("by March 15, 2010", "by March 15, 2010", date(2010, 3, 15), date(2010, 3, 15)),
+        ("on 8-10 February 2011", "8-10 February 2011", date(2011, 2, 8), date(2011, 2, 10)),
+        ("in March 2010", "March 2010", date(2010, 3, 1), date(2010, 3, 31)),
+        ("in early April", "early April", date(2010, 4, 1), date(2010, 4, 10)),
+        ("by mid-April", "by mid-April", date(2010, 4, 11), date(2010, 4, 20)),
+        ("in late April 2010", "late April 2010", date(2010, 4, 21), date(2010, 4, 30)),
+        ("deliver in early 2010", "early 2010", date(2010, 1, 1), date(2010, 4, 30)),
+        ("in mid 2010", "mid 2010", date(2010, 5, 1), date(2010, 8, 31)),
+        ("in late 2010", "late 2010", date(2010, 9, 1), date(2010, 12, 31)),
+        ("the first week of February 2010", "the first week of February 2010", date(2010, 2, 1), date(2010, 2, 7)),
+        ("the second week of May 2010", "the second week of May 2010", date(2010, 5, 8), date(2010, 5, 14)),
+        ("the last week of February 2010", "the last week of February 2010", date(2010, 2, 22), date(2010, 2, 28)),
+        ("by the end of the month", "by the end of the month", date(2010, 3, 31), date(2010, 3, 31)),
+        ("next week", "next week", date(2010, 3, 8), date(2010, 3, 14)),
+        ("by Friday", "by Friday", date(2010, 3, 5), date(2010, 3, 5)),
+        ("within 14 days of 20 July", "within 14 days of 20 July", date(2010, 7, 20), date(2010, 8, 3)),
+        ("within two weeks", "within two weeks", date(2010, 3, 3), date(2010, 3, 17)),
+        ("before the September meeting", "before the September meeting", date(2010, 9, 1), date(2010, 9, 30)),
+        ("in Q2 2010", "Q2 2010", date(2010, 4, 1), date(2010, 6, 30)),
+        ("visit the US in the near future", "in the near future", None, None),
+        ("as soon as possible", "as soon as possible", None, None),
+    ],
+)
+def test_due_phrase(phrase: str, due_text: str, start: date | None, end: date | None) -> None:
+    due = find_due(phrase, REF)
+    assert due is not None
+    assert (due.text, due.due_start, due.due_end) == (due_text, start, end)
+    assert phrase[due.start:due.end] == due_text
+
+
+def test_year_less_dates_look_ahead_from_the_record_date() -> None:
+    assert find_due("by 25 January", date(2009, 10, 9)).due_start == date(2010, 1, 25)
+    assert find_due("by 25 September", date(2009, 10, 9)).due_start == date(2009, 9, 25)  # just missed
+    assert find_due("by 25 January", None).due_start is None  # no record date: kept as text only
+
+
+def test_no_due_phrase_and_verbs_that_look_like_months() -> None:
+    assert find_due("We may send it when ready.", REF) is None
+    assert find_due("", REF) is None
+    # No such day: no crash, and the month is still a fair reading.
+    assert find_due("31 February 2010", REF).due_end == date(2010, 2, 28)
+
+
+def test_a_dated_phrase_beats_a_vague_one_and_a_past_year() -> None:
+    due = find_due("soon, and by 15 March 2010 at the latest; last held in 2007", REF)
+    assert due.due_start == date(2010, 3, 15)
+
+
+def test_due_resolved_against_the_record_date_inside_extract() -> None:
+    text = "Date: 2010-03-03\n\nACTION: Alice to send the draft by the end of the month\n"
+    (item,) = extract(text).items
+    assert (item.due_text, item.due_start, item.due_end) == ("by the end of the month", date(2010, 3, 31),
+                                                             date(2010, 3, 31))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("R 201400Z JAN 10\nSUBJECT: X\n\nText on 5 March 2009.", date(2010, 1, 20)),
+        ("---\ntitle: x\ndate: 2011-05-02\n---\nMinutes of 3 June 2011", date(2011, 5, 2)),
+        ("Board minutes\nDate: 12 March 2010\n\nPresent: all", date(2010, 3, 12)),
+        ("Minutes of the meeting held on March 4, 2010\n\nNotes.", date(2010, 3, 4)),
+        ("On September 15-17, 2009 a seminar took place.", date(2009, 9, 17)),
+        ("No date anywhere in here.", None),
+        ("TODAY IS FRIDAY, DECEMBER 14, 2018, 7:09:00 PM\nA seminar took place.", None),
+        ("TODAY IS FRIDAY, DECEMBER 14, 2018, 7:09:00 PM\nOn 3 May 2009 a seminar took place.", date(2009, 5, 3)),
+    ],
+)
+def test_record_date(text: str, expected: date | None) -> None:
+    assert extract(text).record.record_date == expected
