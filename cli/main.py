@@ -217,6 +217,11 @@ def demo(records: Annotated[Optional[Path], typer.Option(help="Folder of example
     run_demo(records)
 
 
+from cli import api_cmd  # noqa: E402  (issue 6: api, token, link)
+
+api_cmd.register(app)
+
+
 def run() -> None:
     """Console-script entry point."""
     from sqlalchemy.exc import OperationalError

@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULTS_DIR = Path(__file__).resolve().parent
@@ -83,6 +83,13 @@ class Settings(BaseSettings):
     policy_file: Path = DEFAULTS_DIR / "policy.yaml"
     apprise_config: Path = DEFAULTS_DIR / "apprise.yaml"
     routing_file: Path = DEFAULTS_DIR / "routing.yaml"
+    # HTTP API (issue 6). The secret signs one-click links and calendar feed keys;
+    # without it a loopback-only API keeps a generated one in data_dir.
+    api_secret: SecretStr | None = None
+    api_url: str = "http://127.0.0.1:8000"  # how people reach the API: base of links
+    api_cors_origins: list[str] = Field(default_factory=list)  # closed unless listed
+    api_max_upload_mb: float = Field(default=20, gt=0)
+    link_ttl_days: int = Field(default=14, ge=1)
 
     @property
     def db_url(self) -> str:

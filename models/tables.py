@@ -174,3 +174,22 @@ class Delivery(SQLModel, table=True):
     attempts: int = 0
     last_error: str | None = None
     sent_at: datetime | None = None
+
+
+class ApiTokenPublic(SQLModel):
+    """What may be shown of a token: never the token or its hash."""
+
+    id: int
+    name: str
+    role: str  # viewer, editor or admin
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class ApiToken(ApiTokenPublic, table=True):
+    """A bearer token for the HTTP API, stored as its SHA-256 only (issue 6)."""
+
+    __tablename__ = "api_token"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    token_hash: str = Field(unique=True, index=True)

@@ -1,0 +1,150 @@
+"""The FastAPI app (`create_app`) and how `followup api` runs it under uvicorn."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+import flows  # noqa: F401  (no-telemetry variables before Prefect is imported)
+from api import feeds, items, links, records
+from api.deps import AppState
+from api.schemas import Health
+from config import ConfigError, Settings
+from config.secret import api_secret
+from flows.deps import get_engine, get_settings
+from models import FollowupError, IllegalTransition, InvalidInput, NotFound, VersionConflict
+from models.clock import utcnow
+from notify import load_routing
+
+log = logging.getLogger("followup.api")
+
+
+def _field(loc) -> str:
+    return ".".join(str(p) for p in loc) or "request"
+
+
+def validation_body(errors: list[dict]) -> dict:
+    """FastAPI's 422 shape, plus one `message` line that names the field."""
+    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+    clean = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "value_error")}
+             for e in errors]
+    return {"detail": clean, "message": f"{_field(first['loc'])}: {first['msg']}"}
+
+
+def _invalid(loc: tuple, msg: str) -> JSONResponse:
+    return JSONResponse(validation_body([{"loc": loc, "msg": msg, "type": "value_error"}]), 422)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Domain errors become HTTP statuses here and nowhere else."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(validation_body(list(exc.errors())), 422)
+
+    @app.exception_handler(FollowupError)
+    async def _domain(_: Request, exc: FollowupError) -> JSONResponse:
+        if isinstance(exc, NotFound):
+            return JSONResponse({"detail": str(exc)}, 404)
+        if isinstance(exc, IllegalTransition):
+            return JSONResponse({"detail": str(exc), "allowed": exc.allowed}, 409)
+        if isinstance(exc, VersionConflict):
+            tag = f'"{exc.actual}"'
+            return JSONResponse({"detail": str(exc), "current_etag": tag}, 412, headers={"ETag": tag})
+        if isinstance(exc, InvalidInput):
+            return _invalid(("body",), str(exc))
+        return JSONResponse({"detail": str(exc)}, 400)
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(_: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database error: %s", type(exc.orig).__name__ if exc.orig else "unknown")
+        return JSONResponse({"detail": "database unavailable; try again shortly"}, 503,
+                            headers={"Retry-After": "5"})
+
+
+def create_app(*, settings: Settings | None = None, engine: Engine | None = None,
+               clock: Callable[[], datetime] = utcnow) -> FastAPI:
+    """The API. Tests pass their own engine and clock; `followup api` passes nothing."""
+    settings = settings or get_settings()
+    app = FastAPI(title="followup", version="0.1.0",
+                  description="Action items from meeting records: read, update, ingest, subscribe.")
+    app.state.followup = AppState(settings=settings, engine=engine or get_engine(settings),
+                                  clock=clock, routing=load_routing(settings.routing_file),
+                                  secret=api_secret(settings))
+    if settings.api_cors_origins:  # closed unless origins are listed
+        app.add_middleware(CORSMiddleware, allow_origins=settings.api_cors_origins,
+                           allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                           allow_headers=["Authorization", "If-Match", "Content-Type"],
+                           expose_headers=["ETag", "Location"])
+    install_error_handlers(app)
+    for mod in (items, records, links, feeds):
+        app.include_router(mod.router)
+
+    @app.get("/healthz", response_model=Health, tags=["health"],
+             responses={503: {"model": Health}})
+    def healthz() -> JSONResponse:
+        """Liveness and database reachability; needs no token."""
+        st: AppState = app.state.followup
+        try:
+            with st.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            ok = True
+        except OperationalError:
+            ok = False
+        body = Health(status="ok" if ok else "degraded", database="ok" if ok else "unreachable",
+                      time=st.clock())
+        return JSONResponse(body.model_dump(mode="json"), 200 if ok else 503)
+
+    return app
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, settings: Settings) -> None:
+    """Refuse a non-loopback address unless a secret is configured."""
+    if not is_loopback(host) and settings.api_secret is None:
+        raise ConfigError(f"refusing to listen on {host} without FOLLOWUP_API_SECRET; set it "
+                          "(32+ random characters) or use --host 127.0.0.1")
+
+
+class RedactLinks(logging.Filter):
+    """Access-log lines must not carry link tokens or feed keys: they are credentials."""
+
+    PATTERN = re.compile(r"(/act/)[^\s?\"]+|((?:[?&])key=)[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.PATTERN.sub(lambda m: (m.group(1) or m.group(2)) + "<redacted>", a)
+                                if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def serve(*, host: str, port: int, settings: Settings | None = None) -> None:
+    """Run the API under uvicorn until SIGTERM or Ctrl-C (uvicorn stops it gracefully)."""
+    import uvicorn
+
+    settings = settings or get_settings()
+    check_bind(host, settings)
+    config = uvicorn.Config(create_app(settings=settings), host=host, port=port,
+                            log_level="info", server_header=False)
+    # After Config: it (re)configures uvicorn's loggers when it is built.
+    logging.getLogger("uvicorn.access").addFilter(RedactLinks())
+    uvicorn.Server(config).run()

@@ -1,0 +1,128 @@
+"""What every route shares: app state, a session per request, authentication by role."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from config import Policy, Settings
+from models import session_scope
+from models.tables import ApiToken
+from models.tokens import RANK, Role, check_token
+from notify import Routing
+
+
+@dataclass
+class FailedAuthLimiter:
+    """At most `limit` failed authentications per client per `window`; then 429."""
+
+    limit: int = 10
+    window: timedelta = timedelta(minutes=1)
+    _fails: dict[str, deque] = field(default_factory=dict)
+
+    def _recent(self, client: str, now: datetime) -> deque:
+        q = self._fails.setdefault(client, deque())
+        while q and now - q[0] >= self.window:
+            q.popleft()
+        if not q:
+            self._fails.pop(client, None)  # forget quiet clients: bounded memory
+        return q
+
+    def blocked_for(self, client: str, now: datetime) -> int:
+        """Seconds until `client` may try again (0: not blocked)."""
+        q = self._recent(client, now)
+        if len(q) < self.limit:
+            return 0
+        return max(1, int((q[0] + self.window - now).total_seconds()) + 1)
+
+    def fail(self, client: str, now: datetime) -> None:
+        self._recent(client, now)
+        self._fails.setdefault(client, deque()).append(now)
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: Engine
+    clock: Callable[[], datetime]
+    routing: Routing
+    secret: str
+    limiter: FailedAuthLimiter = field(default_factory=FailedAuthLimiter)
+
+    @property
+    def policy(self) -> Policy:
+        return self.settings.policy
+
+
+def state(request: Request) -> AppState:
+    return request.app.state.followup
+
+
+State = Annotated[AppState, Depends(state)]
+
+
+def get_session(st: State) -> Iterator[Session]:
+    with session_scope(st.engine) as session:
+        yield session
+
+
+def write_session(st: State) -> Iterator[Session]:
+    """A session that takes SQLite's write lock first, so concurrent writers queue
+    instead of failing on a lock upgrade; PostgreSQL needs nothing here."""
+    with session_scope(st.engine) as session:
+        if st.engine.dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        yield session
+
+
+Db = Annotated[Session, Depends(get_session)]
+WriteDb = Annotated[Session, Depends(write_session)]
+bearer = HTTPBearer(auto_error=False, description="A token from `followup token create`.")
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def authenticate(request: Request, st: State,
+                 creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> ApiToken:
+    now, client = st.clock(), _client(request)
+    wait = st.limiter.blocked_for(client, now)
+    if wait:
+        raise HTTPException(429, "too many failed authentications; try again later",
+                            headers={"Retry-After": str(wait)})
+    if creds is None or creds.scheme.lower() != "bearer":
+        st.limiter.fail(client, now)
+        raise HTTPException(401, "missing bearer token; send 'Authorization: Bearer <token>' "
+                                 "(create one with `followup token create`)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    with session_scope(st.engine) as session:
+        row = check_token(session=session, token=creds.credentials, now=now)
+    if row is None:
+        st.limiter.fail(client, now)
+        raise HTTPException(401, "invalid or revoked token", headers={"WWW-Authenticate": "Bearer"})
+    return row
+
+
+def require(role: Role) -> Callable[..., ApiToken]:
+    """A dependency that lets through tokens of `role` or a higher one, else 403."""
+
+    def check(token: Annotated[ApiToken, Depends(authenticate)]) -> ApiToken:
+        if RANK[Role(token.role)] < RANK[role]:
+            raise HTTPException(403, f"this needs a {role.value} token; yours is {token.role}")
+        return token
+
+    return check
+
+
+Viewer = Annotated[ApiToken, Depends(require(Role.viewer))]
+Editor = Annotated[ApiToken, Depends(require(Role.editor))]
+Admin = Annotated[ApiToken, Depends(require(Role.admin))]

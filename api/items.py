@@ -1,0 +1,116 @@
+"""Items: list, read with history, change with If-Match, comment."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Query, Response
+
+from api.deps import Db, Editor, State, Viewer, WriteDb
+from api.schemas import CommentIn, ItemDetail, ItemPage, ItemPatch, MentionPublic, Problem
+from flows.ops import change_item
+from models import ActionItem, ActionItemPublic, ActionItemUpdate, InvalidInput, Kind, Status
+from models import items as item_ops
+from models.status import CLOSED
+from models.tables import ActionEventPublic
+
+router = APIRouter(tags=["items"])
+ERRORS = {s: {"model": Problem} for s in (401, 403, 404, 429)}
+
+
+def etag(item: ActionItem) -> str:
+    """The item's version is its entity tag."""
+    return f'"{item.version}"'
+
+
+def parse_if_match(value: str | None, current: ActionItem) -> int | None:
+    """The version If-Match asks for (None: no precondition), or 412 if it cannot match."""
+    if value is None or value.strip() == "*":
+        return None
+    for tag in (t.strip() for t in value.split(",")):
+        if tag.startswith("W/"):
+            continue  # weak tags never match If-Match (RFC 9110 strong comparison)
+        digits = tag.strip('"')
+        if tag.startswith('"') and tag.endswith('"') and digits.isdigit():
+            if int(digits) == current.version:
+                return current.version
+    raise HTTPException(412, f"item {current.id} changed since you read it (If-Match {value}, "
+                             f"now {etag(current)}); GET it again and retry",
+                        headers={"ETag": etag(current)})
+
+
+@router.get("/items", response_model=ItemPage, responses=ERRORS)
+def list_items(db: Db, st: State, _: Viewer,
+               status: Annotated[list[Status] | None, Query(description="Repeatable; default: not closed.")] = None,
+               all: Annotated[bool, Query(description="Include done, cancelled and rejected items.")] = False,
+               owner: Annotated[str | None, Query(max_length=200, description="Owner contains this.")] = None,
+               counterpart: Annotated[str | None, Query(max_length=200)] = None,
+               kind: Kind | None = None,
+               overdue: Annotated[bool, Query(description="Active and past the due window's end.")] = False,
+               due_before: date | None = None, due_after: date | None = None,
+               q: Annotated[str | None, Query(max_length=200, description="Text in title, evidence or due text.")] = None,
+               sort: Annotated[str, Query(pattern=r"^-?(due|updated|created|id|title|status|owner)$")] = "due",
+               limit: Annotated[int, Query(ge=1, le=500)] = 50,
+               offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> ItemPage:
+    """Items matching every filter given, sorted (`-` reverses), a page at a time."""
+    statuses = status or ([] if all else [s for s in Status if s not in CLOSED])
+    today = st.clock().astimezone(st.policy.zone).date()
+    filters = dict(status=statuses, owner=owner, counterpart=counterpart,
+                   kind=kind.value if kind else None, overdue_on=today if overdue else None,
+                   due_before=due_before, due_after=due_after, text=q)
+    rows = item_ops.list_items(session=db, limit=limit, offset=offset, sort=sort, **filters)
+    total = item_ops.count_items(session=db, **filters)
+    return ItemPage(items=[ActionItemPublic.model_validate(r) for r in rows], total=total,
+                    limit=limit, offset=offset)
+
+
+def _detail(db, item: ActionItem) -> ItemDetail:
+    history = item_ops.item_history(session=db, item_id=item.id)
+    mentions = item_ops.item_mentions(session=db, item_id=item.id)
+    return ItemDetail(
+        **ActionItemPublic.model_validate(item).model_dump(),
+        history=[ActionEventPublic.model_validate(e) for e in history],
+        mentions=[MentionPublic(record_id=r.id, record_title=r.title, record_date=r.record_date,
+                                evidence=m.evidence, evidence_start=m.evidence_start,
+                                evidence_end=m.evidence_end) for m, r in mentions])
+
+
+@router.get("/items/{item_id}", response_model=ItemDetail, responses=ERRORS)
+def get_item(item_id: int, db: Db, _: Viewer, response: Response) -> ItemDetail:
+    """One item with its history and every record that mentions it; ETag is its version."""
+    item = item_ops.get_item(session=db, item_id=item_id)
+    response.headers["ETag"] = etag(item)
+    return _detail(db, item)
+
+
+@router.patch("/items/{item_id}", response_model=ItemDetail,
+              responses=ERRORS | {409: {"model": Problem}, 412: {"model": Problem}})
+def patch_item(item_id: int, patch: ItemPatch, db: WriteDb, st: State, token: Editor,
+               response: Response,
+               if_match: Annotated[str | None, Header(description='The ETag you read, e.g. "3".')] = None,
+               ) -> ItemDetail:
+    """Change status and/or fields. With If-Match, a stale ETag gets 412 and nothing changes;
+    a move the state machine forbids gets 409 with the allowed ones."""
+    current = item_ops.get_item(session=db, item_id=item_id)
+    expected = parse_if_match(if_match, current)
+    fields = patch.model_dump(exclude_unset=True, exclude={"status", "note"})
+    if not fields and patch.status is None and not patch.note:
+        raise InvalidInput("nothing to change; send status, owner, counterpart, title, "
+                           "due_start, due_end, due_text or note")
+    item = change_item(session=db, item_id=item_id, now=st.clock(), actor=f"api:{token.name}",
+                       routing=st.routing, policy=st.policy, status=patch.status, note=patch.note,
+                       item_in=ActionItemUpdate(**fields), expected_version=expected)
+    response.headers["ETag"] = etag(item)
+    return _detail(db, item)
+
+
+@router.post("/items/{item_id}/comments", response_model=ActionEventPublic, status_code=201,
+             responses=ERRORS)
+def comment(item_id: int, body: CommentIn, db: WriteDb, st: State, token: Editor) -> ActionEventPublic:
+    """Add a comment to the history. It does not change the item, so its ETag stays."""
+    item = item_ops.get_item(session=db, item_id=item_id)
+    ev = item_ops.add_event(session=db, item=item, kind="commented", actor=f"api:{token.name}",
+                            now=st.clock(), note=body.text)
+    db.flush()
+    return ActionEventPublic.model_validate(ev)

@@ -1,0 +1,85 @@
+"""Records: upload one (text or file) to run the ingest flow; read one back."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import select
+
+from api.deps import Db, Editor, State, Viewer
+from api.items import ERRORS
+from api.schemas import Problem, RecordAccepted, RecordDetail
+from models import InvalidInput, ItemMention, RecordPublic
+from models import items as item_ops
+
+router = APIRouter(tags=["records"])
+CHUNK = 1 << 16
+
+
+async def _read_limited(upload: UploadFile, limit: int) -> bytes:
+    data = bytearray()
+    while chunk := await upload.read(CHUNK):
+        data += chunk
+        if len(data) > limit:
+            raise HTTPException(413, f"file is larger than {limit // (1 << 20)} MB "
+                                     "(FOLLOWUP_API_MAX_UPLOAD_MB)")
+    return bytes(data)
+
+
+def _decode(data: bytes, name: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise InvalidInput(f"{name} looks binary; upload a UTF-8 text record")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{name} is not UTF-8 text; convert it (e.g. iconv -t UTF-8)") from None
+    if not text.strip():
+        raise InvalidInput(f"{name} is empty")
+    return text
+
+
+def _ingest(text: str, title: str | None, now) -> tuple[dict, str | None]:
+    """Run the ingest flow; the flow run id lets people find it in the Prefect UI."""
+    from flows.flows import ingest
+
+    state = ingest(text=text, title=title, now=now, return_state=True)
+    summaries = state.result()
+    return summaries[0], str(state.state_details.flow_run_id)
+
+
+@router.post("/records", response_model=RecordAccepted, status_code=202,
+             responses=ERRORS | {413: {"model": Problem}})
+async def post_record(request: Request, st: State, _: Editor, response: Response,
+                      text: Annotated[str | None, Form(description="The record's text.")] = None,
+                      file: Annotated[UploadFile | None, File(description="A UTF-8 text file.")] = None,
+                      title: Annotated[str | None, Form(max_length=500)] = None) -> RecordAccepted:
+    """Ingest a meeting record (form field `text` or upload `file`) through the ingest flow."""
+    limit = int(st.settings.api_max_upload_mb * (1 << 20))
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + CHUNK:  # refuse before reading it all
+        raise HTTPException(413, f"upload is larger than {limit // (1 << 20)} MB (FOLLOWUP_API_MAX_UPLOAD_MB)")
+    if (text is None) == (file is None):
+        raise InvalidInput("send exactly one of the form fields `text` or `file`")
+    if file is not None:
+        body = _decode(await _read_limited(file, limit), file.filename or "file")
+    else:
+        if len(text.encode("utf-8")) > limit:
+            raise HTTPException(413, f"text is larger than {limit // (1 << 20)} MB")
+        body = _decode(text.encode("utf-8"), "text")
+    summary, run_id = await run_in_threadpool(_ingest, body, title, st.clock())
+    response.headers["Location"] = f"/records/{summary['record_id']}"
+    return RecordAccepted(record_id=summary["record_id"], ingest_run_id=run_id,
+                          new_record=summary["new_record"], created=summary["created"],
+                          linked=summary["linked"])
+
+
+@router.get("/records/{record_id}", response_model=RecordDetail, responses=ERRORS)
+def get_record(record_id: int, db: Db, _: Viewer) -> RecordDetail:
+    """A record's text and the items it mentions."""
+    rec = item_ops.get_record(session=db, record_id=record_id)
+    ids = db.exec(select(ItemMention.item_id).where(ItemMention.record_id == record_id)
+                  .order_by(ItemMention.item_id)).all()
+    return RecordDetail(**RecordPublic.model_validate(rec).model_dump(), text=rec.text,
+                        item_ids=list(ids))
