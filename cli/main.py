@@ -26,6 +26,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 NowOpt = Annotated[Optional[str], typer.Option(
     "--now", help="Pretend it is this ISO date-time (office time zone unless an offset is given).")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json")]
+ApiOpt = Annotated[Optional[str], typer.Option(
+    "--api", envvar="FOLLOWUP_API_URL", help="Use this followup API (token from FOLLOWUP_API_TOKEN).")]
 
 
 def _actor() -> str:
@@ -94,10 +96,15 @@ def list_(status: Annotated[Optional[list[str]], typer.Option(
           all_: Annotated[bool, typer.Option("--all", help="Include closed items.")] = False,
           count: Annotated[bool, typer.Option(help="Print only how many match.")] = False,
           limit: Annotated[Optional[int], typer.Option(min=1, help="At most this many.")] = None,
-          format: FormatOpt = "table", now: NowOpt = None) -> None:
+          format: FormatOpt = "table", now: NowOpt = None, api: ApiOpt = None) -> None:
     """List action items (open and proposed ones unless --status or --all)."""
     fmt = _format(format)
     statuses = [parse_status(s) for s in status or []]
+    if api:
+        from cli import remote
+
+        return remote.list_items(api, fmt=fmt, count=count, status=[s.value for s in statuses],
+                                 all=all_, owner=owner, kind=kind, overdue=overdue, limit=limit)
     if not statuses and not all_:
         statuses = [s for s in Status if s.value not in ("done", "cancelled", "rejected")]
     settings = get_settings()
@@ -115,9 +122,14 @@ def list_(status: Annotated[Optional[list[str]], typer.Option(
 
 
 @app.command(epilog="Example: followup show 4")
-def show(item_id: Annotated[int, typer.Argument(help="Item id.")], format: FormatOpt = "table") -> None:
+def show(item_id: Annotated[int, typer.Argument(help="Item id.")], format: FormatOpt = "table",
+         api: ApiOpt = None) -> None:
     """One item with its evidence, every record that mentions it, and its history."""
     fmt = _format(format)
+    if api:
+        from cli import remote
+
+        return remote.show_item(api, item_id, fmt=fmt)
     with session_scope(get_engine()) as session:
         item = item_ops.get_item(session=session, item_id=item_id)
         history = item_ops.item_history(session=session, item_id=item_id)
@@ -146,7 +158,7 @@ def update(item_id: Annotated[int, typer.Argument(help="Item id.")],
                help="YYYY-MM-DD, START..END, or 'none' to clear.")] = None,
            if_version: Annotated[Optional[int], typer.Option(
                help="Refuse if the item's version is no longer this.")] = None,
-           now: NowOpt = None) -> None:
+           now: NowOpt = None, api: ApiOpt = None) -> None:
     """Change an item's status or fields; every change is kept in its history."""
     new_status = parse_status(status) if status else None
     fields: dict = {}
@@ -158,6 +170,13 @@ def update(item_id: Annotated[int, typer.Argument(help="Item id.")],
         fields["due_start"], fields["due_end"] = parse.parse_window(due)
     if new_status is None and not fields and note is None:
         raise InvalidInput("nothing to change; give --status, --note, --owner, --title or --due")
+    if api:
+        from cli import remote
+
+        changes = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in fields.items()}
+        changes |= {"status": new_status.value} if new_status else {}
+        return remote.update_item(api, item_id, changes | ({"note": note} if note else {}),
+                                  if_version=if_version)
     settings = get_settings()
     from flows.ops import change_item
     from notify import load_routing
