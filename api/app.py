@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, TimeoutError as PoolTimeout
 
 import flows  # noqa: F401  (no-telemetry variables before Prefect is imported)
 from api import feeds, items, links, records
@@ -67,8 +67,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": str(exc)}, 400)
 
     @app.exception_handler(OperationalError)
-    async def _db_down(_: Request, exc: OperationalError) -> JSONResponse:
-        log.error("database error: %s", type(exc.orig).__name__ if exc.orig else "unknown")
+    @app.exception_handler(PoolTimeout)
+    async def _db_down(_: Request, exc: Exception) -> JSONResponse:
+        log.error("database busy or unreachable: %s", type(exc).__name__)
         return JSONResponse({"detail": "database unavailable; try again shortly"}, 503,
                             headers={"Retry-After": "5"})
 

@@ -64,14 +64,14 @@ def calendar_feed(request: Request, st: State, db: Db,
 
 
 @router.get("/tokens", tags=["tokens"], response_model=list[ApiTokenPublic], responses=ERRORS)
-def list_tokens(db: Db, _: Admin, revoked: bool = False) -> list[ApiTokenPublic]:
+def list_tokens(_: Admin, db: Db, revoked: bool = False) -> list[ApiTokenPublic]:
     return [ApiTokenPublic.model_validate(t)
             for t in token_ops.list_tokens(session=db, include_revoked=revoked)]
 
 
 @router.post("/tokens", tags=["tokens"], response_model=TokenCreated, status_code=201,
              responses=ERRORS | {422: {}})
-def create_token(body: TokenIn, db: WriteDb, st: State, _: Admin) -> TokenCreated:
+def create_token(body: TokenIn, _: Admin, db: WriteDb, st: State) -> TokenCreated:
     """The token is in this answer only; it is stored hashed."""
     row, token = token_ops.create_token(session=db, name=body.name, role=body.role, now=st.clock())
     return TokenCreated(**ApiTokenPublic.model_validate(row).model_dump(), token=token)
@@ -79,6 +79,6 @@ def create_token(body: TokenIn, db: WriteDb, st: State, _: Admin) -> TokenCreate
 
 @router.delete("/tokens/{name_or_id}", tags=["tokens"], response_model=ApiTokenPublic,
                responses=ERRORS)
-def revoke_token(name_or_id: str, db: WriteDb, st: State, _: Admin) -> ApiTokenPublic:
+def revoke_token(name_or_id: str, _: Admin, db: WriteDb, st: State) -> ApiTokenPublic:
     return ApiTokenPublic.model_validate(
         token_ops.revoke_token(session=db, name_or_id=name_or_id, now=st.clock()))

@@ -41,7 +41,7 @@ def parse_if_match(value: str | None, current: ActionItem) -> int | None:
 
 
 @router.get("/items", response_model=ItemPage, responses=ERRORS)
-def list_items(db: Db, st: State, _: Viewer,
+def list_items(_: Viewer, db: Db, st: State,
                status: Annotated[list[Status] | None, Query(description="Repeatable; default: not closed.")] = None,
                all: Annotated[bool, Query(description="Include done, cancelled and rejected items.")] = False,
                owner: Annotated[str | None, Query(max_length=200, description="Owner contains this.")] = None,
@@ -77,7 +77,7 @@ def _detail(db, item: ActionItem) -> ItemDetail:
 
 
 @router.get("/items/{item_id}", response_model=ItemDetail, responses=ERRORS)
-def get_item(item_id: int, db: Db, _: Viewer, response: Response) -> ItemDetail:
+def get_item(item_id: int, _: Viewer, db: Db, response: Response) -> ItemDetail:
     """One item with its history and every record that mentions it; ETag is its version."""
     item = item_ops.get_item(session=db, item_id=item_id)
     response.headers["ETag"] = etag(item)
@@ -86,7 +86,7 @@ def get_item(item_id: int, db: Db, _: Viewer, response: Response) -> ItemDetail:
 
 @router.patch("/items/{item_id}", response_model=ItemDetail,
               responses=ERRORS | {409: {"model": Problem}, 412: {"model": Problem}})
-def patch_item(item_id: int, patch: ItemPatch, db: WriteDb, st: State, token: Editor,
+def patch_item(item_id: int, patch: ItemPatch, token: Editor, db: WriteDb, st: State,
                response: Response,
                if_match: Annotated[str | None, Header(description='The ETag you read, e.g. "3".')] = None,
                ) -> ItemDetail:
@@ -107,7 +107,7 @@ def patch_item(item_id: int, patch: ItemPatch, db: WriteDb, st: State, token: Ed
 
 @router.post("/items/{item_id}/comments", response_model=ActionEventPublic, status_code=201,
              responses=ERRORS)
-def comment(item_id: int, body: CommentIn, db: WriteDb, st: State, token: Editor) -> ActionEventPublic:
+def comment(item_id: int, body: CommentIn, token: Editor, db: WriteDb, st: State) -> ActionEventPublic:
     """Add a comment to the history. It does not change the item, so its ETag stays."""
     item = item_ops.get_item(session=db, item_id=item_id)
     ev = item_ops.add_event(session=db, item=item, kind="commented", actor=f"api:{token.name}",

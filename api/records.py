@@ -76,7 +76,7 @@ async def post_record(request: Request, st: State, _: Editor, response: Response
 
 
 @router.get("/records/{record_id}", response_model=RecordDetail, responses=ERRORS)
-def get_record(record_id: int, db: Db, _: Viewer) -> RecordDetail:
+def get_record(record_id: int, _: Viewer, db: Db) -> RecordDetail:
     """A record's text and the items it mentions."""
     rec = item_ops.get_record(session=db, record_id=record_id)
     ids = db.exec(select(ItemMention.item_id).where(ItemMention.record_id == record_id)

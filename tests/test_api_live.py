@@ -1,0 +1,68 @@
+"""Against a real uvicorn on loopback: concurrent edits, the CLI's remote mode, tokens by command."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+
+from tests.api_helpers import app, auth, clock, ids, live_api, tokens  # noqa: F401  (fixtures)
+from tests.test_api import events
+from tests.test_cli import run
+
+
+def test_twenty_clients_same_etag_exactly_one_wins(live_api, ids, tokens, engine):
+    barrier = threading.Barrier(20)
+    codes: list[int] = []
+
+    def patch(i: int) -> None:
+        with httpx.Client(base_url=live_api, timeout=30) as c:
+            barrier.wait()
+            r = c.patch(f"/items/{ids[0]}", json={"status": "done", "note": f"client {i}"},
+                        headers=auth(tokens["editor"]) | {"If-Match": '"1"'})
+            codes.append(r.status_code)
+
+    threads = [threading.Thread(target=patch, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(codes) == [200] + [412] * 19
+    assert len(events(engine, ids[0], "status-changed")) == 1
+
+
+def test_cli_list_show_update_against_the_api(live_api, ids, tokens):
+    env = {"FOLLOWUP_API_URL": live_api, "FOLLOWUP_API_TOKEN": tokens["editor"],
+           "FOLLOWUP_DATABASE_URL": "sqlite:////nonexistent/never-used.db"}
+    listed = run("list", "--format", "json", env_extra=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "Hold the Program Review" in listed.stdout
+    shown = run("show", str(ids[0]), env_extra=env)
+    assert shown.returncode == 0 and "first week of February 2010" in shown.stdout
+    moved = run("update", str(ids[0]), "--status", "in_progress", "--if-version", "1", env_extra=env)
+    assert moved.returncode == 0 and "in_progress (version 2)" in moved.stdout
+    stale = run("update", str(ids[0]), "--status", "done", "--if-version", "1", env_extra=env)
+    assert stale.returncode == 1 and stale.stderr.count("\n") == 1 and "412" in stale.stderr
+    viewer = run("update", str(ids[0]), "--status", "done", env_extra=env | {
+        "FOLLOWUP_API_TOKEN": tokens["viewer"]})
+    assert viewer.returncode == 1 and "403" in viewer.stderr and tokens["viewer"] not in viewer.stderr
+    nobody = run("list", env_extra=env | {"FOLLOWUP_API_TOKEN": ""})
+    assert nobody.returncode == 1 and "FOLLOWUP_API_TOKEN" in nobody.stderr
+
+
+def test_token_commands(engine):
+    made = run("token", "create", "--name", "ci-bot", "--role", "editor")
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip().splitlines()[-1]
+    assert token.startswith("fu_")
+    listed = run("token", "list")
+    assert "ci-bot" in listed.stdout and "editor" in listed.stdout and token not in listed.stdout
+    assert run("token", "create", "--name", "x", "--role", "root").stderr.startswith("error: unknown role")
+    assert run("token", "revoke", "ci-bot").returncode == 0
+    assert "ci-bot" not in run("token", "list").stdout
+    assert run("token", "revoke", "nobody").returncode == 1
+
+
+def test_api_refuses_public_address_without_secret(engine):
+    proc = run("api", "--host", "0.0.0.0", "--port", "1", env_extra={"FOLLOWUP_API_SECRET": ""})
+    assert proc.returncode == 1 and "FOLLOWUP_API_SECRET" in proc.stderr and "Traceback" not in proc.stderr
