@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -126,3 +126,6 @@ def require(role: Role) -> Callable[..., ApiToken]:
 Viewer = Annotated[ApiToken, Depends(require(Role.viewer))]
 Editor = Annotated[ApiToken, Depends(require(Role.editor))]
 Admin = Annotated[ApiToken, Depends(require(Role.admin))]
+
+# Ids beyond SQLite's 64-bit integers are 404s by construction, never a driver error.
+Id = Annotated[int, Path(ge=1, le=2**63 - 1)]

@@ -54,7 +54,8 @@ def calendar_feed(request: Request, st: State, db: Db,
                   key: Annotated[str | None, Query(max_length=100, description="Feed key from `followup token feed-url`.")] = None,
                   creds=Depends(bearer)) -> Response:
     """Due windows of active items; subscribe with the feed URL (its key) or send a token."""
-    if key is None or not hmac.compare_digest(key, feed_key(secret=st.secret, owner=owner)):
+    if key is None or not hmac.compare_digest(
+            key.encode(), feed_key(secret=st.secret, owner=owner).encode()):
         if key is not None and creds is None:
             raise HTTPException(401, "this feed key does not match the owner; get a new URL")
         authenticate(request, st, creds)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response
 
-from api.deps import Db, Editor, State, Viewer, WriteDb
+from api.deps import Id, Db, Editor, State, Viewer, WriteDb
 from api.schemas import CommentIn, ItemDetail, ItemPage, ItemPatch, MentionPublic, Problem
 from flows.ops import change_item
 from models import ActionItem, ActionItemPublic, ActionItemUpdate, InvalidInput, Kind, Status
@@ -77,7 +77,7 @@ def _detail(db, item: ActionItem) -> ItemDetail:
 
 
 @router.get("/items/{item_id}", response_model=ItemDetail, responses=ERRORS)
-def get_item(item_id: int, _: Viewer, db: Db, response: Response) -> ItemDetail:
+def get_item(item_id: Id, _: Viewer, db: Db, response: Response) -> ItemDetail:
     """One item with its history and every record that mentions it; ETag is its version."""
     item = item_ops.get_item(session=db, item_id=item_id)
     response.headers["ETag"] = etag(item)
@@ -86,7 +86,7 @@ def get_item(item_id: int, _: Viewer, db: Db, response: Response) -> ItemDetail:
 
 @router.patch("/items/{item_id}", response_model=ItemDetail,
               responses=ERRORS | {409: {"model": Problem}, 412: {"model": Problem}})
-def patch_item(item_id: int, patch: ItemPatch, token: Editor, db: WriteDb, st: State,
+def patch_item(item_id: Id, patch: ItemPatch, token: Editor, db: WriteDb, st: State,
                response: Response,
                if_match: Annotated[str | None, Header(description='The ETag you read, e.g. "3".')] = None,
                ) -> ItemDetail:
@@ -107,7 +107,7 @@ def patch_item(item_id: int, patch: ItemPatch, token: Editor, db: WriteDb, st: S
 
 @router.post("/items/{item_id}/comments", response_model=ActionEventPublic, status_code=201,
              responses=ERRORS)
-def comment(item_id: int, body: CommentIn, token: Editor, db: WriteDb, st: State) -> ActionEventPublic:
+def comment(item_id: Id, body: CommentIn, token: Editor, db: WriteDb, st: State) -> ActionEventPublic:
     """Add a comment to the history. It does not change the item, so its ETag stays."""
     item = item_ops.get_item(session=db, item_id=item_id)
     ev = item_ops.add_event(session=db, item=item, kind="commented", actor=f"api:{token.name}",

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, Response, Upl
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import select
 
-from api.deps import Db, Editor, State, Viewer
+from api.deps import Id, Db, Editor, State, Viewer
 from api.items import ERRORS
 from api.schemas import Problem, RecordAccepted, RecordDetail
 from models import InvalidInput, ItemMention, RecordPublic
@@ -76,7 +76,7 @@ async def post_record(request: Request, st: State, _: Editor, response: Response
 
 
 @router.get("/records/{record_id}", response_model=RecordDetail, responses=ERRORS)
-def get_record(record_id: int, _: Viewer, db: Db) -> RecordDetail:
+def get_record(record_id: Id, _: Viewer, db: Db) -> RecordDetail:
     """A record's text and the items it mentions."""
     rec = item_ops.get_record(session=db, record_id=record_id)
     ids = db.exec(select(ItemMention.item_id).where(ItemMention.record_id == record_id)

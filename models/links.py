@@ -36,7 +36,7 @@ def _b64(data: bytes) -> str:
 
 
 def _sig(secret: str, payload: str) -> str:
-    return _b64(hmac.new(secret.encode("utf-8"), payload.encode("ascii"), hashlib.sha256).digest())
+    return _b64(hmac.new(secret.encode("utf-8"), payload.encode("utf-8"), hashlib.sha256).digest())
 
 
 def sign_link(*, secret: str, item_id: int, version: int, action: str, now: datetime,
@@ -51,9 +51,11 @@ def sign_link(*, secret: str, item_id: int, version: int, action: str, now: date
 
 def verify_link(*, secret: str, token: str, now: datetime) -> LinkClaim:
     """The claim a valid, unexpired token makes, or BadLink saying why not."""
+    if not token.isascii():  # also keeps int() below away from non-ASCII digits
+        raise BadLink("this link is not valid (it may have been cut short when copied)")
     payload, _, sig = token.rpartition(".")
     parts = payload.split(".")
-    if len(parts) != 4 or not hmac.compare_digest(sig, _sig(secret, payload)):
+    if len(parts) != 4 or not hmac.compare_digest(sig.encode(), _sig(secret, payload).encode()):
         raise BadLink("this link is not valid (it may have been cut short when copied)")
     item_id, version, action, expires = parts
     if action not in ACTIONS or not (item_id.isdigit() and version.isdigit() and expires.isdigit()):

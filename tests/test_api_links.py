@@ -146,3 +146,8 @@ def test_bad_uploads(client, tokens, app):
     big = client.post("/records", files={"file": ("big.txt", b"a" * (1 << 20))}, headers=h)
     assert big.status_code == 413
     assert client.post("/records", data={"text": "x"}, headers=auth(tokens["viewer"])).status_code == 403
+
+
+def test_non_ascii_links_and_keys_are_refused_not_errors(client, tokens):
+    assert client.get("/act/1.1.done.9\u00b2.abc").status_code == 410
+    assert client.get("/calendar.ics?key=\u00e9").status_code == 401
