@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated
@@ -74,17 +76,29 @@ def get_session(st: State) -> Iterator[Session]:
         yield session
 
 
-def write_session(st: State) -> Iterator[Session]:
-    """A session that takes SQLite's write lock first, so concurrent writers queue
-    instead of failing on a lock upgrade; PostgreSQL needs nothing here."""
-    with session_scope(st.engine) as session:
-        if st.engine.dialect.name == "sqlite":
-            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+# SQLite has one writer at a time. Queueing our own writers on a lock is fair and
+# wakes the next one at once; SQLite's busy handler would sleep in growing steps.
+_sqlite_writer = threading.Lock()
+
+
+@contextmanager
+def writing(st: AppState) -> Iterator[Session]:
+    """A session for a change. On SQLite it holds the write lock (BEGIN IMMEDIATE) from
+    the start, so concurrent writers queue instead of failing on a lock upgrade.
+
+    Used inside a route, not as a dependency: a waiter must not hold a threadpool
+    slot that the lock's holder needs to finish.
+    """
+    if st.engine.dialect.name != "sqlite":
+        with session_scope(st.engine) as session:
+            yield session
+        return
+    with _sqlite_writer, session_scope(st.engine) as session:
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         yield session
 
 
 Db = Annotated[Session, Depends(get_session)]
-WriteDb = Annotated[Session, Depends(write_session)]
 bearer = HTTPBearer(auto_error=False, description="A token from `followup token create`.")
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from icalendar import Calendar, Event
 
-from api.deps import Admin, Db, State, WriteDb, authenticate, bearer
+from api.deps import Admin, Db, State, authenticate, bearer, writing
 from api.items import ERRORS
 from api.schemas import TokenCreated, TokenIn
 from models import ACTIVE
@@ -72,14 +72,16 @@ def list_tokens(_: Admin, db: Db, revoked: bool = False) -> list[ApiTokenPublic]
 
 @router.post("/tokens", tags=["tokens"], response_model=TokenCreated, status_code=201,
              responses=ERRORS | {422: {}})
-def create_token(body: TokenIn, _: Admin, db: WriteDb, st: State) -> TokenCreated:
+def create_token(body: TokenIn, _: Admin, st: State) -> TokenCreated:
     """The token is in this answer only; it is stored hashed."""
-    row, token = token_ops.create_token(session=db, name=body.name, role=body.role, now=st.clock())
+    with writing(st) as db:
+        row, token = token_ops.create_token(session=db, name=body.name, role=body.role, now=st.clock())
     return TokenCreated(**ApiTokenPublic.model_validate(row).model_dump(), token=token)
 
 
 @router.delete("/tokens/{name_or_id}", tags=["tokens"], response_model=ApiTokenPublic,
                responses=ERRORS)
-def revoke_token(name_or_id: str, _: Admin, db: WriteDb, st: State) -> ApiTokenPublic:
-    return ApiTokenPublic.model_validate(
-        token_ops.revoke_token(session=db, name_or_id=name_or_id, now=st.clock()))
+def revoke_token(name_or_id: str, _: Admin, st: State) -> ApiTokenPublic:
+    with writing(st) as db:
+        row = token_ops.revoke_token(session=db, name_or_id=name_or_id, now=st.clock())
+        return ApiTokenPublic.model_validate(row)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response
 
-from api.deps import Id, Db, Editor, State, Viewer, WriteDb
+from api.deps import Db, Editor, Id, State, Viewer, writing
 from api.schemas import CommentIn, ItemDetail, ItemPage, ItemPatch, MentionPublic, Problem
 from flows.ops import change_item
 from models import ActionItem, ActionItemPublic, ActionItemUpdate, InvalidInput, Kind, Status
@@ -86,31 +86,34 @@ def get_item(item_id: Id, _: Viewer, db: Db, response: Response) -> ItemDetail:
 
 @router.patch("/items/{item_id}", response_model=ItemDetail,
               responses=ERRORS | {409: {"model": Problem}, 412: {"model": Problem}})
-def patch_item(item_id: Id, patch: ItemPatch, token: Editor, db: WriteDb, st: State,
+def patch_item(item_id: Id, patch: ItemPatch, token: Editor, st: State,
                response: Response,
                if_match: Annotated[str | None, Header(description='The ETag you read, e.g. "3".')] = None,
                ) -> ItemDetail:
     """Change status and/or fields. With If-Match, a stale ETag gets 412 and nothing changes;
     a move the state machine forbids gets 409 with the allowed ones."""
-    current = item_ops.get_item(session=db, item_id=item_id)
-    expected = parse_if_match(if_match, current)
     fields = patch.model_dump(exclude_unset=True, exclude={"status", "note"})
     if not fields and patch.status is None and not patch.note:
         raise InvalidInput("nothing to change; send status, owner, counterpart, title, "
                            "due_start, due_end, due_text or note")
-    item = change_item(session=db, item_id=item_id, now=st.clock(), actor=f"api:{token.name}",
-                       routing=st.routing, policy=st.policy, status=patch.status, note=patch.note,
-                       item_in=ActionItemUpdate(**fields), expected_version=expected)
-    response.headers["ETag"] = etag(item)
-    return _detail(db, item)
+    with writing(st) as db:
+        current = item_ops.get_item(session=db, item_id=item_id)
+        expected = parse_if_match(if_match, current)
+        item = change_item(session=db, item_id=item_id, now=st.clock(), actor=f"api:{token.name}",
+                           routing=st.routing, policy=st.policy, status=patch.status,
+                           note=patch.note, item_in=ActionItemUpdate(**fields),
+                           expected_version=expected)
+        response.headers["ETag"] = etag(item)
+        return _detail(db, item)
 
 
 @router.post("/items/{item_id}/comments", response_model=ActionEventPublic, status_code=201,
              responses=ERRORS)
-def comment(item_id: Id, body: CommentIn, token: Editor, db: WriteDb, st: State) -> ActionEventPublic:
+def comment(item_id: Id, body: CommentIn, token: Editor, st: State) -> ActionEventPublic:
     """Add a comment to the history. It does not change the item, so its ETag stays."""
-    item = item_ops.get_item(session=db, item_id=item_id)
-    ev = item_ops.add_event(session=db, item=item, kind="commented", actor=f"api:{token.name}",
-                            now=st.clock(), note=body.text)
-    db.flush()
-    return ActionEventPublic.model_validate(ev)
+    with writing(st) as db:
+        item = item_ops.get_item(session=db, item_id=item_id)
+        ev = item_ops.add_event(session=db, item=item, kind="commented", actor=f"api:{token.name}",
+                                now=st.clock(), note=body.text)
+        db.flush()
+        return ActionEventPublic.model_validate(ev)

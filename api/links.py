@@ -11,7 +11,7 @@ from html import escape
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from api.deps import Db, State, WriteDb
+from api.deps import Db, State, writing
 from flows.ops import change_item
 from models import ActionItemUpdate, FollowupError, Status
 from models import items as item_ops
@@ -78,12 +78,13 @@ def act(*, st, db, claim: LinkClaim, item) -> str:
 
 @router.post("/act/{token}", response_class=HTMLResponse,
              responses={410: {"content": {"text/html": {}}}})
-def do_act(token: str, st: State, db: WriteDb) -> HTMLResponse:
+def do_act(token: str, st: State) -> HTMLResponse:
     """Act once; the item's version moves on, so the link cannot act again."""
     try:
-        claim, item = _claim(st, token, db)
-        done = act(st=st, db=db, claim=claim, item=item)
+        with writing(st) as db:  # an error rolls the whole action back
+            claim, item = _claim(st, token, db)
+            title = item.title
+            done = act(st=st, db=db, claim=claim, item=item)
     except FollowupError as exc:
-        db.rollback()
         return _refused(exc)
-    return page(f"<h1>{escape(item.title)}</h1><p>{escape(done)}</p>")
+    return page(f"<h1>{escape(title)}</h1><p>{escape(done)}</p>")

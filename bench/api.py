@@ -1,0 +1,133 @@
+"""`make bench` (API part): GET /items and PATCH throughput and latency against uvicorn.
+
+Starts `followup api` on a free loopback port over a temporary SQLite file,
+then drives it with concurrent httpx clients (threads). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+ITEMS = int(os.environ.get("BENCH_API_ITEMS", "2000"))
+CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "8"))
+REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "250"))  # per client per phase
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed(url: str) -> str:
+    from models import ActionItemCreate, RecordCreate, init_db, make_engine, session_scope
+    from models import items
+    from models.tokens import Role, create_token
+
+    engine = make_engine(url)
+    init_db(engine)
+    now = datetime(2010, 1, 1, tzinfo=timezone.utc)
+    with session_scope(engine) as s:
+        items.ingest_record(session=s, record_in=RecordCreate(title="bench", text="bench"), now=now,
+                            auto_accept=0.5, items_in=[
+                                ActionItemCreate(title=f"item {i}", owner=f"owner {i % 20}", confidence=0.9,
+                                                 due_start=date(2010, 1, 1) + timedelta(days=i % 90),
+                                                 due_end=date(2010, 1, 1) + timedelta(days=i % 90))
+                                for i in range(ITEMS)])
+        _, token = create_token(session=s, name="bench", role=Role.editor, now=now)
+    engine.dispose()
+    return token
+
+
+def drive(base: str, token: str, work) -> tuple[float, list[float]]:
+    """Run `work(client, index, latencies)` in CLIENTS threads; (seconds, latencies)."""
+    lat: list[list[float]] = [[] for _ in range(CLIENTS)]
+    barrier = threading.Barrier(CLIENTS + 1)
+
+    def run(i: int) -> None:
+        with httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as c:
+            c.get("/healthz")  # connect before the clock starts
+            barrier.wait()
+            work(c, i, lat[i])
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - t0, [x for row in lat for x in row]
+
+
+def get_items(c: httpx.Client, i: int, lat: list[float]) -> None:
+    for n in range(REQUESTS):
+        t = time.perf_counter()
+        r = c.get("/items", params={"limit": 50, "offset": (n * 50) % ITEMS})
+        lat.append(time.perf_counter() - t)
+        r.raise_for_status()
+
+
+def patch_items(c: httpx.Client, i: int, lat: list[float]) -> None:
+    """Each client moves its own item in_progress <-> waiting, with If-Match every time."""
+    item_id, version = i + 1, 1
+    statuses = ["in_progress", "waiting"]
+    for n in range(REQUESTS):
+        t = time.perf_counter()
+        r = c.patch(f"/items/{item_id}", json={"status": statuses[n % 2]},
+                    headers={"If-Match": f'"{version}"'})
+        lat.append(time.perf_counter() - t)
+        r.raise_for_status()
+        version += 1
+
+
+def row(name: str, secs: float, lat: list[float]) -> str:
+    q = statistics.quantiles(lat, n=100)
+    return (f"| {name} | {CLIENTS} | {len(lat)} | {len(lat) / secs:.0f}/s | "
+            f"{statistics.median(lat) * 1000:.1f} ms | {q[98] * 1000:.1f} ms |")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        token = seed(url)
+        port = free_port()
+        env = os.environ | {"FOLLOWUP_DATABASE_URL": url, "FOLLOWUP_DATA_DIR": tmp}
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "followup"), "api", "--port", str(port)],
+                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):  # wait for it to listen (up to ~30 s on a busy machine)
+                try:
+                    httpx.get(f"{base}/healthz", timeout=1).raise_for_status()
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            print(f"API on SQLite, {ITEMS} items, uvicorn (1 process), clients are threads in one process\n")
+            print("| request | clients | requests | throughput | p50 | p99 |")
+            print("| --- | --- | --- | --- | --- | --- |")
+            print(row("GET /items?limit=50", *drive(base, token, get_items)))
+            print(row("PATCH /items/{id} (If-Match)", *drive(base, token, patch_items)))
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+if __name__ == "__main__":
+    main()
