@@ -6,6 +6,7 @@ import logging
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import select
 from icalendar import Calendar
 
 from models.links import BadLink, feed_key, sign_link, verify_link
@@ -151,3 +152,27 @@ def test_bad_uploads(client, tokens, app):
 def test_non_ascii_links_and_keys_are_refused_not_errors(client, tokens):
     assert client.get("/act/1.1.done.9\u00b2.abc").status_code == 410
     assert client.get("/calendar.ics?key=\u00e9").status_code == 401
+
+
+def test_reminder_carries_links_that_work(app, client, ids, engine, tokens):
+    from datetime import datetime, timezone
+
+    from config import Settings
+    from flows.links import add_action_links
+    from models import Notification, session_scope
+    from notify import load_routing, run_sweep
+
+    settings = Settings()
+    at = datetime(2010, 1, 25, 9, 0, tzinfo=timezone.utc)  # the course outline is overdue
+    with session_scope(engine) as s:
+        report = run_sweep(session=s, policy=settings.policy, routing=load_routing(settings.routing_file), now=at)
+        assert add_action_links(session=s, notifications=report.queued, settings=settings, now=at) >= 1
+    with session_scope(engine) as s:
+        body = s.exec(select(Notification.body).where(Notification.item_id == ids[1])
+                      .where(Notification.kind == "overdue")).one()
+    done = next(line for line in body.splitlines() if line.startswith("Mark done: "))
+    path = "/act/" + done.split("/act/", 1)[1]
+    assert client.post(path).status_code == 200
+    assert client.get(f"/items/{ids[1]}", headers=auth(tokens["viewer"])).json()["status"] == "done"
+    snooze = next(line for line in body.splitlines() if line.startswith("Snooze a week: "))
+    assert client.post("/act/" + snooze.split("/act/", 1)[1]).status_code == 410  # one link per version
