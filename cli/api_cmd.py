@@ -15,7 +15,8 @@ from models import tokens as token_ops
 from models.clock import utcnow
 
 token_app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None,
-                        help="API bearer tokens: create, list, revoke; calendar feed URLs.")
+                        help="API bearer tokens: create, list, revoke; calendar feed URLs.",
+                        epilog="Example: followup token create --name alice --role editor")
 
 
 def api(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
