@@ -20,7 +20,8 @@ class ItemPatch(SQLModel):
     status: Status | None = None
     owner: str | None = Field(default=None, max_length=200)
     counterpart: str | None = Field(default=None, max_length=200)
-    title: str | None = Field(default=None, min_length=1, max_length=500)
+    # Not nullable: an item always has a title (leave it out to keep it).
+    title: str = Field(default=None, min_length=1, max_length=500)
     due_start: date | None = None
     due_end: date | None = None
     due_text: str | None = Field(default=None, max_length=500)

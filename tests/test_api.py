@@ -154,3 +154,8 @@ def test_openapi_and_docs_are_served(client):
     spec = client.get("/openapi.json").json()
     assert {"/items", "/items/{item_id}", "/records", "/calendar.ics", "/act/{token}"} <= set(spec["paths"])
     assert client.get("/docs").status_code == 200
+
+
+def test_title_cannot_be_cleared(client, ids, tokens):
+    r = client.patch(f"/items/{ids[0]}", json={"title": None}, headers=auth(tokens["editor"]))
+    assert r.status_code == 422 and r.json()["message"].startswith("body.title")
