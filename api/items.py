@@ -84,14 +84,15 @@ def get_item(item_id: Id, _: Viewer, db: Db, response: Response) -> ItemDetail:
     return _detail(db, item)
 
 
-@router.patch("/items/{item_id}", response_model=ItemDetail,
+@router.patch("/items/{item_id}", response_model=ActionItemPublic,
               responses=ERRORS | {409: {"model": Problem}, 412: {"model": Problem}})
 def patch_item(item_id: Id, patch: ItemPatch, token: Editor, st: State,
                response: Response,
                if_match: Annotated[str | None, Header(description='The ETag you read, e.g. "3".')] = None,
-               ) -> ItemDetail:
+               ) -> ActionItemPublic:
     """Change status and/or fields. With If-Match, a stale ETag gets 412 and nothing changes;
-    a move the state machine forbids gets 409 with the allowed ones."""
+    a move the state machine forbids gets 409 with the allowed ones. Answers the item
+    (its history is on GET: returning it here would grow with every change)."""
     fields = patch.model_dump(exclude_unset=True, exclude={"status", "note"})
     if not fields and patch.status is None and not patch.note:
         raise InvalidInput("nothing to change; send status, owner, counterpart, title, "
@@ -104,7 +105,7 @@ def patch_item(item_id: Id, patch: ItemPatch, token: Editor, st: State,
                            note=patch.note, item_in=ActionItemUpdate(**fields),
                            expected_version=expected)
         response.headers["ETag"] = etag(item)
-        return _detail(db, item)
+        return ActionItemPublic.model_validate(item)
 
 
 @router.post("/items/{item_id}/comments", response_model=ActionEventPublic, status_code=201,
