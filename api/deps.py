@@ -64,7 +64,9 @@ class AppState:
         return self.settings.policy
 
 
-def state(request: Request) -> AppState:
+# Cheap dependencies are `async def`: FastAPI runs plain `def` ones in its threadpool,
+# and each hop there costs more than the work itself.
+async def state(request: Request) -> AppState:
     return request.app.state.followup
 
 
@@ -129,7 +131,7 @@ def authenticate(request: Request, st: State,
 def require(role: Role) -> Callable[..., ApiToken]:
     """A dependency that lets through tokens of `role` or a higher one, else 403."""
 
-    def check(token: Annotated[ApiToken, Depends(authenticate)]) -> ApiToken:
+    async def check(token: Annotated[ApiToken, Depends(authenticate)]) -> ApiToken:
         if RANK[Role(token.role)] < RANK[role]:
             raise HTTPException(403, f"this needs a {role.value} token; yours is {token.role}")
         return token
