@@ -28,6 +28,7 @@ class FailedAuthLimiter:
 
     limit: int = 10
     window: timedelta = timedelta(minutes=1)
+    max_clients: int = 10_000
     _fails: dict[str, deque] = field(default_factory=dict)
 
     def _recent(self, client: str, now: datetime) -> deque:
@@ -46,6 +47,9 @@ class FailedAuthLimiter:
         return max(1, int((q[0] + self.window - now).total_seconds()) + 1)
 
     def fail(self, client: str, now: datetime) -> None:
+        if len(self._fails) >= self.max_clients:  # many failing addresses: forget stale ones
+            for other in list(self._fails):
+                self._recent(other, now)
         self._recent(client, now)
         self._fails.setdefault(client, deque()).append(now)
 

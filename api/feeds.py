@@ -60,7 +60,7 @@ def calendar_feed(request: Request, st: State, db: Db,
             raise HTTPException(401, "this feed key does not match the owner; get a new URL")
         authenticate(request, st, creds)
     rows = item_ops.list_items(session=db, status=list(ACTIVE), owner=owner)
-    body = calendar(rows, stamp=st.clock(), base_url=st.settings.api_url)
+    body = calendar(rows, stamp=st.clock(), base_url=st.settings.public_url)
     return Response(body, media_type="text/calendar; charset=utf-8")
 
 

@@ -67,7 +67,7 @@ def feed_url(owner: Annotated[Optional[str], typer.Option(help="Only this owner'
     settings = get_settings()
     query = {"owner": owner} if owner else {}
     query["key"] = feed_key(secret=api_secret(settings), owner=owner)
-    print(f"{settings.api_url.rstrip('/')}/calendar.ics?{urlencode(query)}")
+    print(f"{settings.public_url.rstrip('/')}/calendar.ics?{urlencode(query)}")
 
 
 def link(item_id: Annotated[int, typer.Argument(help="Item id.")],
@@ -84,7 +84,7 @@ def link(item_id: Annotated[int, typer.Argument(help="Item id.")],
         item = item_ops.get_item(session=session, item_id=item_id)
     token = sign_link(secret=api_secret(settings), item_id=item.id, version=item.version,
                       action=action, now=utcnow(), ttl=timedelta(days=settings.link_ttl_days))
-    print(f"{settings.api_url.rstrip('/')}/act/{token}")
+    print(f"{settings.public_url.rstrip('/')}/act/{token}")
 
 
 def register(app: typer.Typer) -> None:

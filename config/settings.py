@@ -86,7 +86,9 @@ class Settings(BaseSettings):
     # HTTP API (issue 6). The secret signs one-click links and calendar feed keys;
     # without it a loopback-only API keeps a generated one in data_dir.
     api_secret: SecretStr | None = None
-    api_url: str = "http://127.0.0.1:8000"  # how people reach the API: base of links
+    # How people reach the API: the base of links and feed URLs. (FOLLOWUP_API_URL is
+    # the CLI's --api, a different thing: setting it sends list/show/update remote.)
+    public_url: str = "http://127.0.0.1:8000"
     api_cors_origins: list[str] = Field(default_factory=list)  # closed unless listed
     api_max_upload_mb: float = Field(default=20, gt=0)
     link_ttl_days: int = Field(default=14, ge=1)

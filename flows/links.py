@@ -33,7 +33,7 @@ def add_action_links(*, session: Session, notifications: list[Notification], set
     secret, ttl = api_secret(settings), timedelta(days=settings.link_ttl_days)
     for n in wanted:
         item = session.get(ActionItem, n.item_id)
-        lines = link_lines(item=item, secret=secret, base_url=settings.api_url, now=now, ttl=ttl)
+        lines = link_lines(item=item, secret=secret, base_url=settings.public_url, now=now, ttl=ttl)
         n.body = n.body + "\n\n" + "\n".join(lines)
         session.add(n)
     return len(wanted)

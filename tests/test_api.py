@@ -160,3 +160,15 @@ def test_openapi_and_docs_are_served(client):
 def test_title_cannot_be_cleared(client, ids, tokens):
     r = client.patch(f"/items/{ids[0]}", json={"title": None}, headers=auth(tokens["editor"]))
     assert r.status_code == 422 and r.json()["message"].startswith("body.title")
+
+
+def test_rate_limiter_forgets_old_clients():
+    from api.deps import FailedAuthLimiter
+
+    lim = FailedAuthLimiter(limit=2, max_clients=3)
+    for host in ("a", "b", "c"):
+        lim.fail(host, T0)
+        lim.fail(host, T0)
+    assert lim.blocked_for("a", T0) > 0
+    lim.fail("d", T0 + timedelta(minutes=2))
+    assert set(lim._fails) == {"d"} and lim.blocked_for("a", T0 + timedelta(minutes=2)) == 0
