@@ -103,6 +103,7 @@ def list_(status: Annotated[Optional[list[str]], typer.Option(
     if api:
         from cli import remote
 
+        remote.refuse_now(now)
         return remote.list_items(api, fmt=fmt, count=count, status=[s.value for s in statuses],
                                  all=all_, owner=owner, kind=kind, overdue=overdue, limit=limit)
     if not statuses and not all_:
@@ -173,6 +174,7 @@ def update(item_id: Annotated[int, typer.Argument(help="Item id.")],
     if api:
         from cli import remote
 
+        remote.refuse_now(now)
         changes = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in fields.items()}
         changes |= {"status": new_status.value} if new_status else {}
         return remote.update_item(api, item_id, changes | ({"note": note} if note else {}),

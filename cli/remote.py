@@ -7,8 +7,13 @@ from types import SimpleNamespace
 
 from api.client import FollowupClient
 from cli import render
-from models import ActionItemPublic
+from models import ActionItemPublic, InvalidInput
 from models.tables import ActionEventPublic
+
+
+def refuse_now(now: str | None) -> None:
+    if now is not None:
+        raise InvalidInput("--now cannot be used with --api: the API keeps its own clock")
 
 
 def client(url: str) -> FollowupClient:

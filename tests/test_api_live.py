@@ -66,3 +66,21 @@ def test_token_commands(engine):
 def test_api_refuses_public_address_without_secret(engine):
     proc = run("api", "--host", "0.0.0.0", "--port", "1", env_extra={"FOLLOWUP_API_SECRET": ""})
     assert proc.returncode == 1 and "FOLLOWUP_API_SECRET" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_link_and_feed_url_commands(engine, ids):
+    from config import Settings
+    from config.secret import api_secret
+    from models.clock import utcnow
+    from models.links import verify_link
+
+    env = {"FOLLOWUP_PUBLIC_URL": "https://followup.example"}
+    out = run("link", str(ids[0]), "--action", "snooze", env_extra=env).stdout.strip()
+    assert out.startswith("https://followup.example/act/")
+    claim = verify_link(secret=api_secret(Settings()), token=out.rsplit("/", 1)[1], now=utcnow())
+    assert (claim.item_id, claim.version, claim.action) == (ids[0], 1, "snooze")
+    feed = run("token", "feed-url", "--owner", "EXBS", env_extra=env).stdout.strip()
+    assert feed.startswith("https://followup.example/calendar.ics?owner=EXBS&key=")
+    assert run("link", str(ids[0]), "--action", "explode").stderr.startswith("error: unknown action")
+    remote_now = run("list", "--api", "http://127.0.0.1:9", "--now", "2010-01-01")
+    assert remote_now.returncode == 1 and "--now cannot be used with --api" in remote_now.stderr
