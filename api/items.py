@@ -76,10 +76,14 @@ def _detail(db, item: ActionItem) -> ItemDetail:
                                 evidence_end=m.evidence_end) for m, r in mentions])
 
 
-@router.get("/items/{item_id}", response_model=ItemDetail, responses=ERRORS)
-def get_item(item_id: Id, _: Viewer, db: Db, response: Response) -> ItemDetail:
+@router.get("/items/{item_id}", response_model=ItemDetail, responses=ERRORS | {304: {"description": "Not modified"}})
+def get_item(item_id: Id, _: Viewer, db: Db, response: Response,
+             if_none_match: Annotated[str | None, Header(description="304 if the item still has this ETag.")] = None,
+             ) -> ItemDetail | Response:
     """One item with its history and every record that mentions it; ETag is its version."""
     item = item_ops.get_item(session=db, item_id=item_id)
+    if if_none_match is not None and etag(item) in (t.strip().removeprefix("W/") for t in if_none_match.split(",")):
+        return Response(status_code=304, headers={"ETag": etag(item)})
     response.headers["ETag"] = etag(item)
     return _detail(db, item)
 

@@ -69,6 +69,9 @@ def test_get_item_has_history_mentions_and_etag(client, ids, tokens):
     assert body["history"][0]["kind"] == "created"
     assert body["mentions"][0]["record_title"] == "Cable"
     assert client.get("/items/999", headers=auth(tokens["viewer"])).status_code == 404
+    same = client.get(f"/items/{ids[0]}", headers=auth(tokens["viewer"]) | {"If-None-Match": '"1"'})
+    assert same.status_code == 304 and same.headers["ETag"] == '"1"' and not same.content
+    assert client.get(f"/items/{ids[0]}", headers=auth(tokens["viewer"]) | {"If-None-Match": '"7"'}).status_code == 200
 
 
 def test_patch_with_if_match_then_stale_etag_is_412(client, ids, tokens, engine):
