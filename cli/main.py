@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 import flows  # noqa: F401  (sets the no-telemetry variables before anything imports Prefect)
-from cli import parse, render
+from cli import bulk, parse, render
 from config import ConfigError
 from flows.deps import get_engine, get_settings
 from models import ActionItemUpdate, FollowupError, InvalidInput, Status, parse_status, session_scope
@@ -215,6 +215,9 @@ def demo(records: Annotated[Optional[Path], typer.Option(help="Folder of example
     from cli.demo import run_demo
 
     run_demo(records)
+
+
+bulk.register(app)
 
 
 def run() -> None:
