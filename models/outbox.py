@@ -23,9 +23,11 @@ def queue_notification(*, session: Session, notification_in: NotificationCreate,
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
         # ON CONFLICT DO NOTHING holds against concurrent sweeps without aborting the transaction.
-        insert = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(Notification)
-        res = session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["key"]))
-        if res.rowcount != 1:
+        insert = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(Notification.__table__)
+        # RETURNING, not rowcount: psycopg reports -1 for an ORM-routed insert.
+        res = session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["key"])
+                              .returning(Notification.__table__.c.id))
+        if res.scalar_one_or_none() is None:
             return None
     else:  # pragma: no cover - other databases
         try:
