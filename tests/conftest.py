@@ -57,7 +57,21 @@ def _fresh_postgres() -> str:
     from flows.deps import engine_for
 
     init_db(engine_for(url))
+    _USED_POSTGRES.add(url)
     return url
+
+
+_USED_POSTGRES: set[str] = set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_cached_engines():
+    """Close the pooled connections of engines cached across tests (else ResourceWarnings)."""
+    yield
+    from flows.deps import engine_for
+
+    for url in _USED_POSTGRES:
+        engine_for(url).dispose()
 
 
 @pytest.fixture(params=_backends())

@@ -13,7 +13,7 @@ from sqlmodel import func, select
 from models import ActionEvent, ActionItem, Status, session_scope
 from models.bulk import import_items
 from models.transfer import read_rows
-from tests.test_cli import run
+from test_cli import run
 
 NOW = datetime(2010, 1, 20, 9, 0, tzinfo=timezone.utc)
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -132,7 +132,7 @@ def test_export_round_trips_through_import(engine, tmp_path):
 
 
 def test_bad_import_and_export_arguments_are_one_line_errors(engine, tmp_path):
-    from tests.test_cli import one_line_error
+    from test_cli import one_line_error
 
     one_line_error(run("import", str(tmp_path / "nope.json")), "file not found")
     bad = tmp_path / "x.json"
