@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 import flows  # noqa: F401  (sets the no-telemetry variables before anything imports Prefect)
-from cli import bulk, parse, render
+from cli import bulk, db, parse, render
 from config import ConfigError
 from flows.deps import get_engine, get_settings
 from models import ActionItemUpdate, FollowupError, InvalidInput, Status, parse_status, session_scope
@@ -218,6 +218,7 @@ def demo(records: Annotated[Optional[Path], typer.Option(help="Folder of example
 
 
 bulk.register(app)
+app.add_typer(db.app, name="db")
 
 
 def run() -> None:
