@@ -115,10 +115,15 @@ def _tw_moment(value, name: str) -> datetime | None:
     """Taskwarrior's UTC stamps look like 20100207T000000Z."""
     if value in (None, ""):
         return None
-    try:
-        return datetime.strptime(str(value), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
-    except ValueError:
-        return _moment(value, name)
+    v = str(value)
+    # Sliced by hand: strptime was a third of a 100,000-task import.
+    if len(v) == 16 and v[8] == "T" and v[15] == "Z" and v[:8].isdigit() and v[9:15].isdigit():
+        try:
+            return datetime(int(v[:4]), int(v[4:6]), int(v[6:8]), int(v[9:11]), int(v[11:13]),
+                            int(v[13:15]), tzinfo=timezone.utc)
+        except ValueError:
+            raise InvalidInput(f"{name} {value!r} is not a real date-time") from None
+    return _moment(value, name)
 
 
 def parse_taskwarrior(obj: dict, zone: ZoneInfo) -> ImportRow:
