@@ -36,6 +36,8 @@ class DispatchPolicy(BaseModel):
     jitter: float = Field(default=0.5, ge=0, le=1)  # +- this fraction of the delay
     timeout_seconds: float = Field(default=15, gt=0)  # per target
     lease_seconds: float = Field(default=300, gt=0)  # how long a claim keeps others off
+    workers: int = Field(default=32, ge=1)  # messages in flight at once
+    per_channel: int = Field(default=32, ge=1)  # sends in flight per apprise URL
 
 
 class Policy(BaseModel):

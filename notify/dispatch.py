@@ -1,14 +1,18 @@
 """Outbox -> apprise, once per target: claim, send with a timeout, record, finish.
 
 Guarantees, and their limits:
-- A message is claimed (and the claim committed) before anything is sent, so a
-  second dispatcher skips it; a dispatcher that dies loses its claim when the
-  lease lapses, and then only that message's unrecorded targets are sent again.
-- Each target's result is recorded; a retry goes only to targets that failed.
+- A run claims its messages (one UPDATE, committed) before sending anything, so
+  a second dispatcher skips them; a dispatcher that dies loses its claims when
+  the lease lapses.
+- Each target's result is committed as soon as it is known, so after a crash
+  (even SIGKILL) only the sends that were in flight go out again; a retry goes
+  only to targets that have not had the message.
+- Messages are sent `dispatch.workers` at a time, and at most
+  `dispatch.per_channel` sends are in flight per channel: a slow channel slows
+  only itself and cannot take every thread.
 - A target that does not answer within `timeout_seconds` counts as failed and is
-  not called again in the same run, so one dead channel cannot stall the rest.
-  Its worker thread is abandoned, not killed: if it completes late, that target
-  may get the message twice (once now, once on retry). At-least-once, for timeouts.
+  not called again in the same run. Its thread is abandoned, not killed: if it
+  completes late, that target may get the message twice. At-least-once, for timeouts.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import logging
 import random
 import threading
 import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,13 +33,15 @@ from sqlalchemy.engine import Engine
 
 from config import Policy
 from config.settings import DispatchPolicy
-from models import NotificationStatus as NS, session_scope
+from models import Notification, NotificationStatus as NS, session_scope
 from models.clock import as_utc
-from models.outbox import (claim_notification, delivered_targets, due_notification_ids,
-                           finish_notification, record_delivery)
+from models.outbox import claim_due, delivered_targets_of, finish_notification, record_delivery
 from notify.redact import describe_exception, one_line, redact, target_name, target_secrets
 
 NOTIFY_TYPES = {"overdue": NotifyType.WARNING}  # everything else is INFO
+# apprise's MQTT plugin shares one client per URL and connects lazily without a
+# lock: one send at a time there.
+SERIAL_SCHEMES = {"mqtt", "mqtts"}
 
 
 @dataclass
@@ -46,8 +54,8 @@ class TargetResult:
 @dataclass
 class Outcome:
     notification_id: int
-    key: str | None  # None when skipped
-    status: str  # sent, failed, dead, or skipped (another dispatcher holds it)
+    key: str | None
+    status: str  # sent, failed or dead
     attempts: int = 0
     next_attempt_at: datetime | None = None
     error: str | None = None
@@ -59,7 +67,7 @@ class DispatchReport:
     sent: int = 0
     failed: int = 0
     dead: int = 0
-    skipped: int = 0
+    skipped: int = 0  # kept for callers; claiming in bulk means nothing is skipped
     outcomes: list[Outcome] = field(default_factory=list)
 
 
@@ -91,69 +99,95 @@ class _ThreadLogs(logging.Handler):
             lines.append(record.getMessage())
 
 
-class _Send:
-    """One target's send, run in a daemon thread so a hang can be abandoned."""
-
-    def __init__(self, target, kwargs: dict, logs: _ThreadLogs) -> None:
-        self.target, self.kwargs, self.logs = target, kwargs, logs
-        self.ok, self.error = False, None
-        self.thread = threading.Thread(target=self._run, daemon=True, name="followup-send")
-
-    def _run(self) -> None:
-        lines = self.logs.watch()
-        try:
-            self.ok = bool(self.target.notify(**self.kwargs))
-            if not self.ok:
-                self.error = one_line(lines[-1]) if lines else "the channel reported a failure"
-        except Exception as exc:  # a plugin bug must not kill the dispatcher
-            self.error = describe_exception(exc)
-        finally:
-            self.logs.unwatch()
+@dataclass
+class _Channel:
+    name: str  # privacy form, unique within the config
+    target: object
+    slots: threading.BoundedSemaphore
+    timed_out: bool = False
 
 
-def _kwargs(target, *, title: str, body: str, notify_type: NotifyType) -> dict:
-    # What Apprise.notify() does per target: convert our plain text to the target's format.
-    fmt = target.notify_format
+class _Channels:
+    """Every apprise target once, with a stable loggable name and its own send slots."""
+
+    def __init__(self, apprise_obj: apprise.Apprise, per_channel: int) -> None:
+        self.apprise_obj = apprise_obj
+        self.by_id: dict[int, _Channel] = {}
+        seen: dict[str, int] = {}
+        # Config order is stable, so "#2" names the same URL in every run.
+        for t in apprise_obj.find(tag=apprise.common.MATCH_ALL_TAG):
+            name = target_name(t)
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:
+                name = f"{name} #{seen[name]}"
+            limit = 1 if getattr(t, "secure_protocol", None) in SERIAL_SCHEMES or \
+                getattr(t, "protocol", None) in SERIAL_SCHEMES else per_channel
+            self.by_id[id(t)] = _Channel(name, t, threading.BoundedSemaphore(limit))
+
+    def matching(self, tags: list[str]) -> list[_Channel]:
+        return [self.by_id[id(t)] for t in self.apprise_obj.find(tag=tags) if id(t) in self.by_id]
+
+
+def _kwargs(target, n: Notification, notify_type: NotifyType) -> dict:
+    """Title and body in the target's own format (HTML for e-mail, Markdown for chat)."""
+    fmt, title = target.notify_format, n.title
+    if fmt == NotifyFormat.HTML and n.body_html:
+        body, body_format = n.body_html, NotifyFormat.HTML
+    elif fmt == NotifyFormat.MARKDOWN and n.body_markdown:
+        body, body_format = n.body_markdown, NotifyFormat.MARKDOWN
+    else:  # what Apprise.notify() does: convert our plain text to the target's format
+        body, body_format = convert_between(NotifyFormat.TEXT, fmt, content=n.body), fmt
     if target.title_maxlen <= 0:
         title = convert_between(NotifyFormat.TEXT, fmt, content=title)
-    return {"body": convert_between(NotifyFormat.TEXT, fmt, content=body), "title": title,
-            "notify_type": notify_type, "body_format": NotifyFormat.TEXT}
+    return {"body": body, "title": title, "notify_type": notify_type, "body_format": body_format}
 
 
-def _named(targets: list) -> list[tuple[str, object]]:
-    """(name, target) with names unique: two URLs may share a privacy form."""
-    seen: dict[str, int] = {}
-    out = []
-    for t in targets:
-        name = target_name(t)
-        seen[name] = seen.get(name, 0) + 1
-        out.append((name if seen[name] == 1 else f"{name} #{seen[name]}", t))
-    return out
+class _Send:
+    """One target's send in a daemon thread, so a hang can be abandoned."""
 
+    def __init__(self, channel: _Channel, kwargs: dict, logs: _ThreadLogs) -> None:
+        self.channel, self.kwargs, self.logs = channel, kwargs, logs
+        self.ok, self.error = False, None
+        self.lock = threading.Lock()
+        self.abandoned = False
+        self.started_at = 0.0
+        self.started, self.done = threading.Event(), threading.Event()
+        threading.Thread(target=self._run, daemon=True, name="followup-send").start()
 
-def _send_all(todo: list[tuple[str, object]], *, title: str, body: str, kind: str,
-              timeout: float, logs: _ThreadLogs, timed_out: set[str]) -> list[TargetResult]:
-    ntype = NOTIFY_TYPES.get(kind, NotifyType.INFO)
-    results: dict[str, TargetResult] = {}
-    running: list[tuple[str, object, _Send]] = []
-    for name, target in todo:
-        if name in timed_out:
-            results[name] = TargetResult(name, False, "skipped: timed out earlier in this run")
-            continue
-        send = _Send(target, _kwargs(target, title=title, body=body, notify_type=ntype), logs)
-        send.thread.start()
-        running.append((name, target, send))
-    # All targets run at once and share one deadline (monotonic: a timeout, not a date).
-    deadline = time.monotonic() + timeout
-    for name, target, send in running:
-        send.thread.join(max(0.0, deadline - time.monotonic()))
-        if send.thread.is_alive():
-            timed_out.add(name)
-            results[name] = TargetResult(name, False, f"no answer within {timeout:g} s (timed out)")
-        else:
-            secrets = target_secrets(target)
-            results[name] = TargetResult(name, send.ok, redact(send.error, secrets))
-    return [results[name] for name, _ in todo]
+    def _run(self) -> None:
+        slots = self.channel.slots
+        slots.acquire()
+        try:
+            with self.lock:
+                if self.abandoned:  # gave up waiting for a slot: never send late
+                    return
+                self.started_at = time.monotonic()
+                self.started.set()
+            lines = self.logs.watch()
+            try:
+                self.ok = bool(self.channel.target.notify(**self.kwargs))
+                if not self.ok:
+                    self.error = one_line(lines[-1]) if lines else "the channel reported a failure"
+            except Exception as exc:  # a plugin bug must not kill the dispatcher
+                self.error = describe_exception(exc)
+            finally:
+                self.logs.unwatch()
+        finally:
+            slots.release()
+            self.done.set()
+
+    def wait(self, timeout: float) -> TargetResult:
+        """The result, or a failure if no slot came free or no answer came within `timeout`."""
+        name = self.channel.name
+        if not self.started.wait(timeout):
+            with self.lock:
+                if not self.started.is_set():
+                    self.abandoned = True
+                    return TargetResult(name, False, f"channel busy: no free send slot within {timeout:g} s")
+        if not self.done.wait(max(0.0, self.started_at + timeout - time.monotonic())):
+            self.channel.timed_out = True
+            return TargetResult(name, False, f"no answer within {timeout:g} s (timed out)")
+        return TargetResult(name, self.ok, redact(self.error, target_secrets(self.channel.target)))
 
 
 def dispatch_due(*, engine: Engine, apprise_obj: apprise.Apprise, policy: Policy, now: datetime,
@@ -161,44 +195,63 @@ def dispatch_due(*, engine: Engine, apprise_obj: apprise.Apprise, policy: Policy
     """Send up to `limit` due messages; each ends sent, failed (retry later) or dead."""
     at, rng = as_utc(now), rng or random.Random()
     dispatch = policy.dispatch
-    report, timed_out = DispatchReport(), set()
+    token = uuid.uuid4().hex
+    with session_scope(engine) as session:
+        claimed = claim_due(session=session, now=at, limit=limit, token=token,
+                            lease=timedelta(seconds=dispatch.lease_seconds))
+        done = delivered_targets_of(session=session, notification_ids=[n.id for n in claimed])
+    report = DispatchReport()
+    if not claimed:
+        return report
+    channels = _Channels(apprise_obj, dispatch.per_channel)
+    # Draw the jitter up front, in claim order: an injected rng gives the same delays
+    # whatever order the workers finish in.
+    retry_at = {n.id: at + backoff_delay(dispatch=dispatch, attempts=n.attempts + 1, rng=rng)
+                for n in claimed}
     logs = _ThreadLogs()
     apprise_log = logging.getLogger(apprise.logger.name)
     apprise_log.addHandler(logs)
     try:
-        with session_scope(engine) as session:
-            ids = due_notification_ids(session=session, now=at, limit=limit)
-        for nid in ids:
-            outcome = _dispatch_one(engine=engine, apprise_obj=apprise_obj, dispatch=dispatch,
-                                    notification_id=nid, now=at, rng=rng, logs=logs,
-                                    timed_out=timed_out)
-            report.outcomes.append(outcome)
-            if outcome.status == "skipped":
-                report.skipped += 1
-            else:
-                setattr(report, outcome.status, getattr(report, outcome.status) + 1)
+        with ThreadPoolExecutor(max_workers=min(dispatch.workers, len(claimed)),
+                                thread_name_prefix="followup-dispatch") as pool:
+            outcomes = list(pool.map(lambda n: _dispatch_one(
+                engine=engine, channels=channels, dispatch=dispatch, n=n,
+                done=done.get(n.id, set()), now=at, retry_at=retry_at[n.id], logs=logs), claimed))
     finally:
         apprise_log.removeHandler(logs)
+    for outcome in outcomes:
+        report.outcomes.append(outcome)
+        setattr(report, outcome.status, getattr(report, outcome.status) + 1)
     return report
 
 
-def _dispatch_one(*, engine: Engine, apprise_obj: apprise.Apprise, dispatch: DispatchPolicy,
-                  notification_id: int, now: datetime, rng: random.Random, logs: _ThreadLogs,
-                  timed_out: set[str]) -> Outcome:
-    # Short transaction: the committed claim is what keeps other dispatchers off.
-    with session_scope(engine) as session:
-        n = claim_notification(session=session, notification_id=notification_id, now=now,
-                               lease=timedelta(seconds=dispatch.lease_seconds))
-        if n is None:
-            return Outcome(notification_id, None, "skipped")
-        done = delivered_targets(session=session, notification_id=notification_id)
-        key, kind, title, body, attempts = n.key, n.kind, n.title, n.body, n.attempts
-        tags = [t.strip() for t in (n.tags or "").split(",") if t.strip()] or ["default"]
-
-    matched = _named(list(apprise_obj.find(tag=tags)))
-    todo = [(name, t) for name, t in matched if name not in done]
-    results = _send_all(todo, title=title, body=body, kind=kind, timeout=dispatch.timeout_seconds,
-                        logs=logs, timed_out=timed_out) if todo else []
+def _dispatch_one(*, engine: Engine, channels: _Channels, dispatch: DispatchPolicy,
+                  n: Notification, done: set[str], now: datetime,
+                  retry_at: datetime, logs: _ThreadLogs) -> Outcome:
+    tags = [t.strip() for t in (n.tags or "").split(",") if t.strip()] or ["default"]
+    matched = channels.matching(tags)
+    ntype = NOTIFY_TYPES.get(n.kind, NotifyType.INFO)
+    results: list[TargetResult] = []
+    sends: list[_Send] = []
+    for ch in matched:
+        if ch.name in done:
+            continue
+        if ch.timed_out:
+            results.append(TargetResult(ch.name, False, "skipped: timed out earlier in this run"))
+            continue
+        sends.append(_Send(ch, _kwargs(ch.target, n, ntype), logs))
+    # Record each target as soon as it answers: a crash now re-sends only what was in flight.
+    for send in sends:
+        r = send.wait(dispatch.timeout_seconds)
+        results.append(r)
+        with session_scope(engine) as session:
+            record_delivery(session=session, notification_id=n.id, target=r.target, ok=r.ok,
+                            error=r.error, now=now)
+    for r in results:
+        if r.error and r.error.startswith("skipped"):
+            with session_scope(engine) as session:
+                record_delivery(session=session, notification_id=n.id, target=r.target,
+                                ok=False, error=r.error, now=now)
     failures = [r for r in results if not r.ok]
     if not matched:
         # Treated like a failing channel (retry, then dead): the config may be fixed meanwhile.
@@ -206,15 +259,11 @@ def _dispatch_one(*, engine: Engine, apprise_obj: apprise.Apprise, dispatch: Dis
     else:
         error = "; ".join(f"{r.target}: {r.error}" for r in failures) or None
     ok = bool(matched) and not failures
-    retry_at = None
-    if not ok and attempts + 1 < dispatch.max_attempts:
-        retry_at = now + backoff_delay(dispatch=dispatch, attempts=attempts + 1, rng=rng)
+    last_try = n.attempts + 1 >= dispatch.max_attempts
     with session_scope(engine) as session:
-        for r in results:
-            record_delivery(session=session, notification_id=notification_id, target=r.target,
-                            ok=r.ok, error=r.error, now=now)
-        n = finish_notification(session=session, notification_id=notification_id, ok=ok,
+        f = finish_notification(session=session, notification_id=n.id, ok=ok,
                                 error=one_line(error, 1000) if error else None, now=now,
-                                retry_at=retry_at)
-        return Outcome(notification_id, key, n.status, n.attempts,
-                       n.next_attempt_at if n.status == NS.failed else None, n.last_error, results)
+                                retry_at=None if ok or last_try else retry_at)
+        return Outcome(n.id, n.key, f.status, f.attempts,
+                       f.next_attempt_at if f.status == NS.failed else None, f.last_error,
+                       sorted(results, key=lambda r: [c.name for c in matched].index(r.target)))

@@ -273,8 +273,8 @@ def test_a_hanging_target_is_cut_off_and_the_others_still_get_their_messages(eng
                            (fine.url("/fine"), "default"))
     first, second = queue(engine, key="a", title="first"), queue(engine, key="b", title="second")
     started = time.monotonic()  # a duration, not a date: the cut-off must be ours (0.5 s)
-    report = dispatch_due(engine=engine, apprise_obj=apprise_obj, policy=policy(timeout_seconds=0.5),
-                          now=NOW)
+    report = dispatch_due(engine=engine, apprise_obj=apprise_obj,
+                          policy=policy(timeout_seconds=0.5, workers=1), now=NOW)
     assert time.monotonic() - started < 3
     assert not stuck.release.is_set()  # still hanging when dispatch returned
     assert report.failed == 2 and report.sent == 0
@@ -286,6 +286,23 @@ def test_a_hanging_target_is_cut_off_and_the_others_still_get_their_messages(eng
         [failed] = [d for d in deliveries if d.status == "failed"]
         assert expected in failed.last_error and "/stuck" in failed.target
         assert n.status == "failed" and n.next_attempt_at == NOW + timedelta(seconds=60)
+
+
+def test_a_slow_channel_holds_at_most_its_own_slots(engine, tmp_path, hooks):
+    """Messages sent at once: the hung channel gets `per_channel` sends, the rest give up
+    waiting for a slot (and never send late), while the other channel gets every message."""
+    stuck, fine = hooks("hang"), hooks()
+    apprise_obj = channels(tmp_path, (stuck.url("/stuck?rto=20"), "default"),
+                           (fine.url("/fine"), "default"))
+    for i in range(4):
+        queue(engine, key=f"k{i}", title=f"m{i}")
+    report = dispatch_due(engine=engine, apprise_obj=apprise_obj,
+                          policy=policy(timeout_seconds=0.5, workers=4, per_channel=1), now=NOW)
+    assert report.failed == 4 and len(fine.delivered) == 4
+    errors = sorted(t.error.split(":")[0] for o in report.outcomes for t in o.targets if not t.ok)
+    assert errors == ["channel busy"] * 3 + ["no answer within 0.5 s (timed out)"]
+    stuck.release.set()  # the abandoned waiters must not send now that a slot is free
+    assert len(stuck.requests) == 1
 
 
 def test_a_closed_connection_is_a_failure(engine, tmp_path, hooks):
