@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, update
@@ -60,12 +61,12 @@ def _ready(at: datetime):
 def claim_notification(*, session: Session, notification_id: int, now: datetime,
                        lease: timedelta, token: str | None = None) -> Notification | None:
     """Take one message for sending until now+lease; None if another dispatcher has it."""
-    claimed = claim_due(session=session, now=now, lease=lease, token=token or "single",
+    claimed = claim_due(session=session, now=now, lease=lease, token=token or uuid.uuid4().hex,
                         ids=[notification_id])
     return claimed[0] if claimed else None
 
 
-def claim_due(*, session: Session, now: datetime, lease: timedelta, token: str,
+def claim_due(*, session: Session, now: datetime, lease: timedelta, token: str,  # unique per run
               limit: int = 100, ids: list[int] | None = None) -> list[Notification]:
     """Take up to `limit` due messages for the dispatch run `token`, until now+lease.
 
