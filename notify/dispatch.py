@@ -240,18 +240,17 @@ def _dispatch_one(*, engine: Engine, channels: _Channels, dispatch: DispatchPoli
             results.append(TargetResult(ch.name, False, "skipped: timed out earlier in this run"))
             continue
         sends.append(_Send(ch, _kwargs(ch.target, n, ntype), logs))
-    # Record each target as soon as it answers: a crash now re-sends only what was in flight.
-    for send in sends:
+    # Record each target as soon as it answers: a crash now re-sends only what was in
+    # flight. The last answer is recorded with the message's own result, in one commit.
+    for i, send in enumerate(sends):
         r = send.wait(dispatch.timeout_seconds)
         results.append(r)
-        with session_scope(engine) as session:
-            record_delivery(session=session, notification_id=n.id, target=r.target, ok=r.ok,
-                            error=r.error, now=now)
-    for r in results:
-        if r.error and r.error.startswith("skipped"):
+        if i < len(sends) - 1:
             with session_scope(engine) as session:
                 record_delivery(session=session, notification_id=n.id, target=r.target,
-                                ok=False, error=r.error, now=now)
+                                ok=r.ok, error=r.error, now=now)
+    unrecorded = results[-1:] if sends else []
+    unrecorded += [r for r in results if r.error and r.error.startswith("skipped")]
     failures = [r for r in results if not r.ok]
     if not matched:
         # Treated like a failing channel (retry, then dead): the config may be fixed meanwhile.
@@ -261,6 +260,9 @@ def _dispatch_one(*, engine: Engine, channels: _Channels, dispatch: DispatchPoli
     ok = bool(matched) and not failures
     last_try = n.attempts + 1 >= dispatch.max_attempts
     with session_scope(engine) as session:
+        for r in unrecorded:
+            record_delivery(session=session, notification_id=n.id, target=r.target, ok=r.ok,
+                            error=r.error, now=now)
         f = finish_notification(session=session, notification_id=n.id, ok=ok,
                                 error=one_line(error, 1000) if error else None, now=now,
                                 retry_at=None if ok or last_try else retry_at)

@@ -13,6 +13,7 @@ import email.policy
 import json
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -72,6 +73,7 @@ class WebhookReceiver:
     """A JSON webhook on 127.0.0.1; `mode` is ok, fail (500), hang or close."""
 
     mode: str = "ok"
+    delay: float = 0.0  # seconds before answering: `make bench`'s stand-in for a real service
     requests: list[Request] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
     arrived: threading.Event = field(default_factory=threading.Event)  # set on each request
@@ -94,6 +96,8 @@ class WebhookReceiver:
                 receiver.requests.append(req)
                 receiver.arrived.set()
                 mode = receiver.mode
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 if mode == "hang":
                     # Bounded so a forgotten release cannot keep a thread forever.
                     receiver.release.wait(30)
