@@ -150,3 +150,60 @@ def write_apprise_config(folder, entries: list[tuple[str, str]], name: str = "ap
     path = folder / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+class MqttSubscriber:
+    """A paho-mqtt subscriber on the local broker that keeps what arrives on `topic`."""
+
+    def __init__(self, topic: str, host: str = "127.0.0.1", port: int = 1883) -> None:
+        import paho.mqtt.client as mqtt
+
+        self.topic, self.host, self.port = topic, host, port
+        self.messages: list[str] = []
+        self.arrived = threading.Condition()
+        self._subscribed = threading.Event()
+        self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        self._client.on_connect = lambda c, *a: c.subscribe(topic, qos=1)
+        self._client.on_subscribe = lambda *a: self._subscribed.set()
+        self._client.on_message = self._on_message
+
+    def _on_message(self, client, userdata, msg) -> None:
+        with self.arrived:
+            self.messages.append(msg.payload.decode("utf-8", "replace"))
+            self.arrived.notify_all()
+
+    def start(self) -> MqttSubscriber:
+        self._client.connect(self.host, self.port, keepalive=30)
+        self._client.loop_start()
+        if not self._subscribed.wait(10):
+            raise RuntimeError(f"no SUBACK from the MQTT broker at {self.host}:{self.port}")
+        return self
+
+    def wait_for(self, count: int, timeout: float = 10) -> list[str]:
+        """The messages, once `count` have arrived (or when `timeout` runs out)."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.messages) >= count, timeout)
+            return list(self.messages)
+
+    def stop(self) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def url(self, extra: str = "qos=1") -> str:
+        return f"mqtt://{self.host}:{self.port}/{self.topic}?{extra}"
+
+
+def mqtt_broker_or_skip(host: str = "127.0.0.1", port: int = 1883) -> None:
+    """Skip (with the reason) when no broker listens; under CI=true that is a failure."""
+    import os
+
+    import pytest
+
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError as exc:
+        msg = (f"no MQTT broker at {host}:{port} ({exc.strerror or exc}); "
+               "start one with `mosquitto -d -c /etc/mosquitto/mosquitto.conf`")
+        if os.environ.get("CI") == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)

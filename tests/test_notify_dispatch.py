@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -17,7 +18,8 @@ from models import init_db, make_engine, session_scope
 from models import items as item_ops
 from models.outbox import claim_notification, queue_notification, record_delivery
 from notify import Routing, backoff_delay, dispatch_due, load_apprise, queue_item_notices
-from receivers import SmtpReceiver, WebhookReceiver, write_apprise_config
+from receivers import (MqttSubscriber, SmtpReceiver, WebhookReceiver, mqtt_broker_or_skip,
+                       write_apprise_config)
 
 NOW = datetime(2010, 2, 1, 9, tzinfo=timezone.utc)
 SECRET = "s3cretpass"
@@ -354,3 +356,22 @@ def test_a_secret_in_a_url_never_reaches_the_database_or_the_report(engine, tmp_
     assert SECRET not in stored and SECRET not in repr(report)
     assert d.target.startswith("json://bot:****@127.0.0.1")
     assert (d.status == "sent") == (mode == "ok")
+
+
+@pytest.fixture
+def mqtt_topic():
+    mqtt_broker_or_skip()
+    sub = MqttSubscriber(f"followup/test/{uuid.uuid4().hex}").start()
+    yield sub
+    sub.stop()
+
+
+def test_mqtt_topic_receives_the_message_once(engine, tmp_path, mqtt_topic):
+    apprise_obj = channels(tmp_path, (mqtt_topic.url(), "default"))
+    nid = queue(engine)
+    assert dispatch_due(engine=engine, apprise_obj=apprise_obj, policy=policy(), now=NOW).sent == 1
+    assert dispatch_due(engine=engine, apprise_obj=apprise_obj, policy=policy(), now=NOW).outcomes == []
+    [message] = mqtt_topic.wait_for(1)
+    assert message.startswith("Reminder: Hold the Program Review") and "due in 6 days" in message
+    _, [d] = row(engine, nid)
+    assert d.status == "sent" and d.target.startswith(f"mqtt://127.0.0.1:1883/{mqtt_topic.topic}")
