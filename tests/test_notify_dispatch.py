@@ -374,4 +374,4 @@ def test_mqtt_topic_receives_the_message_once(engine, tmp_path, mqtt_topic):
     [message] = mqtt_topic.wait_for(1)
     assert message.startswith("Reminder: Hold the Program Review") and "due in 6 days" in message
     _, [d] = row(engine, nid)
-    assert d.status == "sent" and d.target.startswith(f"mqtt://127.0.0.1:1883/{mqtt_topic.topic}")
+    assert d.status == "sent" and d.target.startswith(f"mqtt://127.0.0.1/{mqtt_topic.topic}?")
