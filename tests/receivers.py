@@ -74,9 +74,16 @@ class WebhookReceiver:
 
     mode: str = "ok"
     delay: float = 0.0  # seconds before answering: `make bench`'s stand-in for a real service
+    hang_after: int | None = None  # answer this many requests, then hang like mode "hang"
     requests: list[Request] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
     arrived: threading.Event = field(default_factory=threading.Event)  # set on each request
+    counted: threading.Condition = field(default_factory=threading.Condition)
+
+    def wait_requests(self, count: int, timeout: float = 30) -> bool:
+        """True once `count` requests have arrived; False if `timeout` runs out first."""
+        with self.counted:
+            return self.counted.wait_for(lambda: len(self.requests) >= count, timeout)
 
     def start(self) -> WebhookReceiver:
         receiver = self
@@ -93,9 +100,13 @@ class WebhookReceiver:
                 if auth and auth.startswith("Basic "):
                     auth = base64.b64decode(auth[6:]).decode()
                 req = Request(self.path, payload, auth)
-                receiver.requests.append(req)
+                with receiver.counted:
+                    receiver.requests.append(req)
+                    receiver.counted.notify_all()
                 receiver.arrived.set()
                 mode = receiver.mode
+                if receiver.hang_after is not None and len(receiver.requests) > receiver.hang_after:
+                    mode = "hang"
                 if receiver.delay:
                     time.sleep(receiver.delay)
                 if mode == "hang":
