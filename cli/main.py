@@ -162,7 +162,7 @@ def update(item_id: Annotated[int, typer.Argument(help="Item id.")],
     from flows.ops import change_item
     from notify import load_routing
 
-    routing = load_routing(settings.routing_file)
+    routing = load_routing(settings.routing_file, settings.directory_file)
     with session_scope(get_engine(settings)) as session:
         item = change_item(session=session, item_id=item_id, now=_now(now), actor=_actor(),
                            status=new_status, note=note, item_in=ActionItemUpdate(**fields),

@@ -43,7 +43,7 @@ def extract_items(text: str, source: str | None, title: str | None) -> Extractio
 @task(name="store-record", **IO)
 def store_record(result: ExtractionResult, now: datetime) -> dict:
     settings = get_settings()
-    routing = load_routing(settings.routing_file)
+    routing = load_routing(settings.routing_file, settings.directory_file)
     with session_scope(get_engine(settings)) as session:
         summary = ops.store_extraction(session=session, result=result, now=now,
                                        policy=settings.policy, routing=routing)
@@ -53,7 +53,7 @@ def store_record(result: ExtractionResult, now: datetime) -> dict:
 @task(name="sweep-items", **IO)
 def sweep_items(now: datetime) -> dict:
     settings = get_settings()
-    routing = load_routing(settings.routing_file)
+    routing = load_routing(settings.routing_file, settings.directory_file)
     with session_scope(get_engine(settings)) as session:
         report = run_sweep(session=session, policy=settings.policy, routing=routing, now=now)
         kinds: dict[str, int] = {}
