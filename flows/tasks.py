@@ -71,4 +71,7 @@ def send_due(now: datetime, limit: int, seed: int | None) -> dict:
     report = dispatch_due(engine=get_engine(settings), apprise_obj=channels,
                           policy=settings.policy, now=now, limit=limit,
                           rng=random.Random(seed))
-    return {"sent": report.sent, "failed": report.failed, "dead": report.dead}
+    # What went wrong, per message (errors are redacted: no secret reaches the flow's result).
+    problems = [f"notification {o.notification_id} ({o.key}) {o.status}: {o.error}"
+                for o in report.outcomes if o.status != "sent"]
+    return {"sent": report.sent, "failed": report.failed, "dead": report.dead, "problems": problems}

@@ -167,3 +167,19 @@ def requeue_notification(*, session: Session, notification_id: int, now: datetim
     return n
 
 
+
+
+def list_deliveries(*, session: Session, notification_id: int) -> list[Delivery]:
+    """One message's result at each target it was sent to."""
+    get_notification(session=session, notification_id=notification_id)
+    return list(session.exec(select(Delivery).where(Delivery.notification_id == notification_id)
+                             .order_by(Delivery.id)).all())
+
+
+def requeue_dead(*, session: Session, now: datetime) -> list[int]:
+    """Every dead message back to pending (e.g. after fixing a channel); their ids."""
+    ids = list(session.exec(select(Notification.id).where(Notification.status == NS.dead)
+                            .order_by(Notification.id)).all())
+    for nid in ids:
+        requeue_notification(session=session, notification_id=nid, now=now)
+    return ids

@@ -269,3 +269,25 @@ def _dispatch_one(*, engine: Engine, channels: _Channels, dispatch: DispatchPoli
         return Outcome(n.id, n.key, f.status, f.attempts,
                        f.next_attempt_at if f.status == NS.failed else None, f.last_error,
                        sorted(results, key=lambda r: [c.name for c in matched].index(r.target)))
+
+
+def channel_list(apprise_obj: apprise.Apprise) -> list[tuple[str, list[str], str]]:
+    """(loggable name, tags, message format) of every configured target."""
+    return [(ch.name, sorted(str(t) for t in ch.target.tags), getattr(ch.target.notify_format, "value", str(ch.target.notify_format)))
+            for ch in _Channels(apprise_obj, 1).by_id.values()]
+
+
+def probe_channels(apprise_obj: apprise.Apprise, *, tags: list[str] | None, timeout: float,
+                   title: str, body: str) -> list[TargetResult]:
+    """Send one test message straight to each target (with any of `tags`), outside the outbox."""
+    channels = _Channels(apprise_obj, 1)
+    chosen = channels.matching(tags) if tags else list(channels.by_id.values())
+    n = Notification(key="probe", kind="test", title=title, body=body)
+    logs = _ThreadLogs()
+    apprise_log = logging.getLogger(apprise.logger.name)
+    apprise_log.addHandler(logs)
+    try:
+        sends = [_Send(ch, _kwargs(ch.target, n, NotifyType.INFO), logs) for ch in chosen]
+        return [s.wait(timeout) for s in sends]
+    finally:
+        apprise_log.removeHandler(logs)

@@ -94,7 +94,7 @@ def test_reminders_arrive_once_per_target_and_a_failing_webhook_goes_dead(engine
     out = followup(user_env, "sweep", "--now", "2010-02-01T09:00")
     assert "queued 2 reminder" in out
     out = followup(user_env, "dispatch", "--now", "2010-02-01T09:00")
-    assert "sent 0, failed 2" in out
+    assert "sent 0, failed 2" in out and "json://bot:****@127.0.0.1" in out
 
     assert len(smtp.messages) == 2 and len(mqtt.wait_for(2)) == 2
     subjects = sorted(m["subject"] for m in smtp.messages)
@@ -112,11 +112,17 @@ def test_reminders_arrive_once_per_target_and_a_failing_webhook_goes_dead(engine
     monkeypatch.setenv("FOLLOWUP_POLICY_FILE", user_env["FOLLOWUP_POLICY_FILE"])
     from flows.flows import dispatch
 
-    assert dispatch(now=at("09:00")) == {"sent": 0, "failed": 0, "dead": 0}
+    def counts(r: dict) -> tuple[int, int, int]:
+        assert SECRET not in str(r)
+        return r["sent"], r["failed"], r["dead"]
+
+    assert counts(dispatch(now=at("09:00"))) == (0, 0, 0)
     # The webhook is retried after its backoff (60 s, then 120 s), then the messages are dead;
     # e-mail and MQTT, already delivered, are not sent again.
-    assert dispatch(now=at("09:01")) == {"sent": 0, "failed": 2, "dead": 0}
-    assert dispatch(now=at("09:03")) == {"sent": 0, "failed": 0, "dead": 2}
+    assert counts(dispatch(now=at("09:01"))) == (0, 2, 0)
+    last = dispatch(now=at("09:03"))
+    assert counts(last) == (0, 0, 2)
+    assert all("dead: json://bot:****@127.0.0.1" in p and "error=500" in p for p in last["problems"])
     assert len(hook.requests) == 6 and len(smtp.messages) == 2 and len(mqtt.wait_for(2)) == 2
     dead = followup(user_env, "notifications", "--dead")
     assert "Hold the Program Review" in dead and "json://bot:****@127.0.0.1" in dead
