@@ -99,6 +99,21 @@ class _ThreadLogs(logging.Handler):
             lines.append(record.getMessage())
 
 
+class _RedactLogs(logging.Filter):
+    """Masks the targets' secrets in apprise's own log lines before any handler sees them."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = secrets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact(message, self.secrets)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        return True
+
+
 @dataclass
 class _Channel:
     name: str  # privacy form, unique within the config
@@ -123,6 +138,9 @@ class _Channels:
             limit = 1 if getattr(t, "secure_protocol", None) in SERIAL_SCHEMES or \
                 getattr(t, "protocol", None) in SERIAL_SCHEMES else per_channel
             self.by_id[id(t)] = _Channel(name, t, threading.BoundedSemaphore(limit))
+
+    def log_filter(self) -> _RedactLogs:
+        return _RedactLogs([s for ch in self.by_id.values() for s in target_secrets(ch.target)])
 
     def matching(self, tags: list[str]) -> list[_Channel]:
         return [self.by_id[id(t)] for t in self.apprise_obj.find(tag=tags) if id(t) in self.by_id]
@@ -208,9 +226,10 @@ def dispatch_due(*, engine: Engine, apprise_obj: apprise.Apprise, policy: Policy
     # whatever order the workers finish in.
     retry_at = {n.id: at + backoff_delay(dispatch=dispatch, attempts=n.attempts + 1, rng=rng)
                 for n in claimed}
-    logs = _ThreadLogs()
+    logs, masks = _ThreadLogs(), channels.log_filter()
     apprise_log = logging.getLogger(apprise.logger.name)
     apprise_log.addHandler(logs)
+    apprise_log.addFilter(masks)
     try:
         with ThreadPoolExecutor(max_workers=min(dispatch.workers, len(claimed)),
                                 thread_name_prefix="followup-dispatch") as pool:
@@ -219,6 +238,7 @@ def dispatch_due(*, engine: Engine, apprise_obj: apprise.Apprise, policy: Policy
                 done=done.get(n.id, set()), now=at, retry_at=retry_at[n.id], logs=logs), claimed))
     finally:
         apprise_log.removeHandler(logs)
+        apprise_log.removeFilter(masks)
     for outcome in outcomes:
         report.outcomes.append(outcome)
         setattr(report, outcome.status, getattr(report, outcome.status) + 1)
@@ -283,11 +303,13 @@ def probe_channels(apprise_obj: apprise.Apprise, *, tags: list[str] | None, time
     channels = _Channels(apprise_obj, 1)
     chosen = channels.matching(tags) if tags else list(channels.by_id.values())
     n = Notification(key="probe", kind="test", title=title, body=body)
-    logs = _ThreadLogs()
+    logs, masks = _ThreadLogs(), channels.log_filter()
     apprise_log = logging.getLogger(apprise.logger.name)
     apprise_log.addHandler(logs)
+    apprise_log.addFilter(masks)
     try:
         sends = [_Send(ch, _kwargs(ch.target, n, NotifyType.INFO), logs) for ch in chosen]
         return [s.wait(timeout) for s in sends]
     finally:
         apprise_log.removeHandler(logs)
+        apprise_log.removeFilter(masks)

@@ -345,7 +345,9 @@ def test_one_dead_channel_does_not_stop_the_rest(engine, tmp_path, hooks, smtp):
 # --- secrets -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("mode", ["fail", "ok", "close"])
-def test_a_secret_in_a_url_never_reaches_the_database_or_the_report(engine, tmp_path, hooks, mode):
+def test_a_secret_in_a_url_never_reaches_the_database_or_the_report(engine, tmp_path, hooks, mode,
+                                                                   caplog):
+    caplog.set_level("DEBUG", logger="apprise")
     hook = hooks(mode)
     apprise_obj = channels(tmp_path, (hook.url(auth=f"bot:{SECRET}"), "default"))
     nid = queue(engine)
@@ -353,9 +355,28 @@ def test_a_secret_in_a_url_never_reaches_the_database_or_the_report(engine, tmp_
     assert hook.requests[0].auth == f"bot:{SECRET}"  # the secret was really used
     n, [d] = row(engine, nid)
     stored = " ".join(str(v) for v in (d.target, d.last_error, n.last_error, n.body, n.title))
-    assert SECRET not in stored and SECRET not in repr(report)
+    assert SECRET not in stored and SECRET not in repr(report) and SECRET not in caplog.text
     assert d.target.startswith("json://bot:****@127.0.0.1")
     assert (d.status == "sent") == (mode == "ok")
+
+
+def test_apprise_log_lines_are_masked_too(engine, tmp_path, hooks, caplog):
+    """A plugin that logs its own URL (as some do at debug level) must not leak the token."""
+    import apprise
+    from apprise.decorators import notify as apprise_notify
+
+    if "leaky" not in apprise.manager_plugins.NotificationManager():
+        @apprise_notify(on="leaky", name="logs its URL")
+        def _leaky(body, title, notify_type, meta, *args, **kwargs) -> bool:
+            apprise.logger.warning("posting to %s", meta["url"])
+            return False
+
+    caplog.set_level("DEBUG", logger="apprise")
+    apprise_obj = channels(tmp_path, (f"leaky://bot:{SECRET}@example.org/x", "default"))
+    nid = queue(engine)
+    report = dispatch_due(engine=engine, apprise_obj=apprise_obj, policy=policy(), now=NOW)
+    assert report.failed == 1 and "bot:****@example.org/x" in caplog.text  # logged, masked
+    assert SECRET not in caplog.text and SECRET not in (row(engine, nid)[0].last_error or "")
 
 
 @pytest.fixture
