@@ -48,7 +48,7 @@ def channels(tag: Annotated[Optional[list[str]], typer.Option(
              ) -> None:
     """The apprise targets in FOLLOWUP_APPRISE_CONFIG (secrets masked), their tags and format."""
     from notify.channels import load_apprise
-    from notify.dispatch import channel_list, probe_channels
+    from notify.send import channel_list, probe_channels
 
     settings = get_settings()
     apprise_obj = load_apprise(settings.apprise_config)

@@ -22,7 +22,7 @@ _LAZY = {
     "backoff_delay": "notify.dispatch",
     "DispatchReport": "notify.dispatch",
     "Outcome": "notify.dispatch",
-    "TargetResult": "notify.dispatch",
+    "TargetResult": "notify.send",
 }
 
 __all__ = [
