@@ -81,15 +81,16 @@ class Recipients:
         return ZoneInfo(p.timezone) if p is not None and p.timezone else default
 
     def tags(self, owner: str | None, step: str = "owner") -> list[str]:
-        """Own tags for one step of the chain: owner, lead (office is routed by rules)."""
+        """Own tags for a step of the chain, cumulative: the owner always hears; from the
+        `lead` step on, the owner's lead too (the office is reached by routing rules)."""
         p, o = self.person(owner), self.org(owner)
-        if step == "owner":
-            tag = (p.tag if p else None) or (o.tag if o and p is None else None)
-            return [tag] if tag else []
-        if step == "lead":
+        own = (p.tag if p else None) or (o.tag if o and p is None else None)
+        tags = [own] if own else []
+        if step in ("lead", "office"):
             lead = self.person((p.lead if p else None) or (o.lead if o else None))
-            return [lead.tag] if lead is not None and lead.tag else []
-        return []
+            if lead is not None and lead.tag and lead.tag not in tags:
+                tags.append(lead.tag)
+        return tags
 
 
 def load_recipients(path: Path | str | None) -> Recipients:

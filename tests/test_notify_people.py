@@ -59,11 +59,12 @@ def item(owner="Karen Chaisson", **kw) -> ActionItem:
 def test_people_and_organisations_name_their_own_tags(routing):
     people = routing.recipients
     assert people.tags("Karen Chaisson") == ["chaisson"] and people.tags("chaisson") == ["chaisson"]
-    assert people.tags("Karen Chaisson", "lead") == ["corwin"]  # her organisation's lead
-    assert people.tags("Thomas Corwin", "lead") == []  # his lead is not in the directory
+    # The chain is cumulative: the owner keeps hearing; her organisation's lead joins.
+    assert people.tags("Karen Chaisson", "lead") == ["chaisson", "corwin"]
+    assert people.tags("Thomas Corwin", "lead") == ["corwin"]  # his lead is not in the directory
     assert people.tags("US Customs and Border Protection") == ["cbp"]
     assert people.tags("EXBS") == [] and people.tags("Someone Else") == [] and people.tags(None) == []
-    assert people.tags("Karen Chaisson", "office") == []
+    assert people.tags("Karen Chaisson", "office") == ["chaisson", "corwin"]
     assert people.zone("Karen Chaisson", ZoneInfo("UTC")) == ZoneInfo("America/New_York")
     assert people.zone("Thomas Corwin", ZoneInfo("Europe/Moscow")) == ZoneInfo("Europe/Moscow")
 
@@ -74,8 +75,10 @@ def test_routing_adds_the_step_s_own_tag_and_matches_organisations(routing):
     assert routing.tags_for(kind="reminder", item=item(owner="EXBS")) == ["default"]
     assert routing.tags_for(kind="overdue", item=karen, level=1) == ["default", "chaisson"]
     # level 2 and up are escalations: the office rule, and the owner's lead.
-    assert routing.tags_for(kind="overdue", item=karen, level=2, step="lead") == ["office", "corwin"]
-    assert routing.tags_for(kind="overdue", item=karen, level=3, step="office") == ["office"]
+    assert routing.tags_for(kind="overdue", item=karen, level=2, step="lead") == [
+        "office", "chaisson", "corwin"]
+    assert routing.tags_for(kind="overdue", item=item(owner="EXBS"), level=3, step="office") == [
+        "office"]
 
 
 @pytest.mark.parametrize("entry, fragment", [
