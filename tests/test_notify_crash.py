@@ -31,8 +31,11 @@ from config.settings import DispatchPolicy
 from models import make_engine
 from notify import dispatch_due, load_apprise
 policy = Policy(dispatch=DispatchPolicy(workers=1, lease_seconds={LEASE}, timeout_seconds=60))
-dispatch_due(engine=make_engine(sys.argv[1]), apprise_obj=load_apprise(sys.argv[2]), policy=policy,
-             now=datetime(2010, 2, 1, 9, tzinfo=timezone.utc))
+engine, channels = make_engine(sys.argv[1]), load_apprise(sys.argv[2])
+limit = int(sys.argv[3]) if len(sys.argv) > 3 else 100  # small batches, repeated: competing runs
+while dispatch_due(engine=engine, apprise_obj=channels, policy=policy, limit=limit,
+                   now=datetime(2010, 2, 1, 9, tzinfo=timezone.utc)).outcomes and limit < 100:
+    pass
 """
 
 
@@ -81,4 +84,28 @@ def test_sigkill_between_send_and_commit_resends_only_that_message(tmp_path):
     with session_scope(engine) as s:
         assert {n.status for n in list_notifications(session=s)} == {"sent"}
     hook.stop()
+    engine.dispose()
+
+
+def test_two_dispatcher_processes_at_the_same_moment_send_each_message_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'twin.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    with session_scope(engine) as s:
+        for i in range(60):
+            queue_notification(session=s, now=NOW, notification_in=NotificationCreate(
+                key=f"reminder:{i}", kind="reminder", title=f"message {i}", body="due soon"))
+    hook = WebhookReceiver().start()
+    config = write_apprise_config(tmp_path, [(hook.url(), "default")])
+    env = os.environ | {"PYTHONPATH": str(REPO)}
+    procs = [subprocess.Popen([sys.executable, "-c", DISPATCHER, url, str(config), "3"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err.decode()[-2000:]
+    hook.stop()
+    titles = sorted(r.payload["title"] for r in hook.requests)
+    assert titles == sorted(f"message {i}" for i in range(60))
+    with session_scope(engine) as s:
+        assert {n.status for n in list_notifications(session=s)} == {"sent"}
     engine.dispose()
