@@ -106,7 +106,9 @@ def bench_db(n: int) -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    rows = bench_extract() + bench_db(N_ITEMS)
+    from dispatch import bench_dispatch  # bench/dispatch.py
+
+    rows = bench_extract() + bench_db(N_ITEMS) + bench_dispatch()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}\n")
     print("| what | result |\n| --- | --- |")

@@ -11,12 +11,11 @@ from typing import Annotated, Optional
 import typer
 
 import flows  # noqa: F401  (sets the no-telemetry variables before anything imports Prefect)
-from cli import parse, render
+from cli import bulk, db, notify_cmds, parse, render
 from config import ConfigError
 from flows.deps import get_engine, get_settings
 from models import ActionItemUpdate, FollowupError, InvalidInput, Status, parse_status, session_scope
 from models import items as item_ops
-from models import outbox
 from models.clock import utcnow
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -183,7 +182,7 @@ def update(item_id: Annotated[int, typer.Argument(help="Item id.")],
     from flows.ops import change_item
     from notify import load_routing
 
-    routing = load_routing(settings.routing_file)
+    routing = load_routing(settings.routing_file, settings.directory_file)
     with session_scope(get_engine(settings)) as session:
         item = change_item(session=session, item_id=item_id, now=_now(now), actor=_actor(),
                            status=new_status, note=note, item_in=ActionItemUpdate(**fields),
@@ -209,25 +208,27 @@ def dispatch(now: NowOpt = None,
 
     r = dispatch_flow(now=_now(now), limit=limit)
     print(f"sent {r['sent']}, failed {r['failed']} (will retry), dead {r['dead']}")
+    for line in r.get("problems", [])[:10]:
+        print(f"  {line}")
 
 
-@app.command(epilog="Example: followup notifications --dead")
+@app.command(epilog="Examples: followup notifications --dead; followup notifications --retry-dead; "
+                     "followup notifications --id 12")
 def notifications(status: Annotated[Optional[str], typer.Option(
                       help="pending, sending, sent, failed or dead")] = None,
                   dead: Annotated[bool, typer.Option(help="Only dead messages.")] = False,
                   retry: Annotated[Optional[int], typer.Option(
-                      help="Give this dead or failed message a fresh start.")] = None) -> None:
+                      help="Give this dead or failed message a fresh start.")] = None,
+                  retry_dead: Annotated[bool, typer.Option(
+                      help="Give every dead message a fresh start (after fixing a channel).")] = False,
+                  id_: Annotated[Optional[int], typer.Option(
+                      "--id", help="One message: its text and its result at each target.")] = None,
+                  now: NowOpt = None) -> None:
     """The notification outbox: what was sent, what failed, what gave up."""
-    wanted = "dead" if dead else status
-    if wanted and wanted not in ("pending", "sending", "sent", "failed", "dead"):
-        raise InvalidInput(f"unknown notification status {wanted!r}; use pending, sending, sent, failed or dead")
-    with session_scope(get_engine()) as session:
-        if retry is not None:
-            n = outbox.requeue_notification(session=session, notification_id=retry, now=utcnow())
-            print(f"notification {n.id} queued again")
-            return
-        rows = outbox.list_notifications(session=session, status=wanted)
-    render.console().print(render.notifications_table(rows, f"{len(rows)} notification(s)"))
+    from cli.notify_cmds import outbox_command
+
+    outbox_command(status="dead" if dead else status, retry=retry, retry_dead=retry_dead,
+                   notification_id=id_, now=_now(now))
 
 
 @app.command(epilog="Example: followup demo")
@@ -238,6 +239,9 @@ def demo(records: Annotated[Optional[Path], typer.Option(help="Folder of example
     run_demo(records)
 
 
+bulk.register(app)
+app.add_typer(db.app, name="db")
+notify_cmds.register(app)
 from cli import api_cmd  # noqa: E402  (issue 6: api, token, link)
 
 api_cmd.register(app)

@@ -93,6 +93,17 @@ def notifications_table(rows: list[Notification], title: str | None = None) -> T
     return table
 
 
+def deliveries_table(rows, title: str | None = None) -> Table:
+    """One message's result per apprise target (targets are stored in privacy form)."""
+    table = Table(title=title, title_justify="left")
+    for name in ("Target", "Status", "Tries", "Sent at", "Last error"):
+        table.add_column(name, overflow="fold")
+    for d in rows:
+        table.add_row(d.target, d.status, str(d.attempts),
+                      d.sent_at.isoformat(timespec="seconds") if d.sent_at else "", d.last_error or "")
+    return table
+
+
 def dumps(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=str)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
+from typing import Literal
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,6 +28,13 @@ def default_data_dir() -> Path:
 class EscalationStep(BaseModel):
     after_days: int = Field(ge=0)  # days past the end of the due window
     level: int = Field(ge=1)
+    # Who hears it beyond the routing rules: the owner's own tag, the owner's lead's
+    # (from the directory), or only the rules (office). Default: by level 1, 2, 3+.
+    to: Literal["owner", "lead", "office"] | None = None
+
+    @property
+    def step(self) -> str:
+        return self.to or {1: "owner", 2: "lead"}.get(self.level, "office")
 
 
 class DispatchPolicy(BaseModel):
@@ -36,6 +44,8 @@ class DispatchPolicy(BaseModel):
     jitter: float = Field(default=0.5, ge=0, le=1)  # +- this fraction of the delay
     timeout_seconds: float = Field(default=15, gt=0)  # per target
     lease_seconds: float = Field(default=300, gt=0)  # how long a claim keeps others off
+    workers: int = Field(default=32, ge=1)  # messages in flight at once
+    per_channel: int = Field(default=32, ge=1)  # sends in flight per apprise URL
 
 
 class Policy(BaseModel):
@@ -83,6 +93,7 @@ class Settings(BaseSettings):
     policy_file: Path = DEFAULTS_DIR / "policy.yaml"
     apprise_config: Path = DEFAULTS_DIR / "apprise.yaml"
     routing_file: Path = DEFAULTS_DIR / "routing.yaml"
+    directory_file: Path = DEFAULTS_DIR / "directory.yaml"  # people's own tags and time zones
     # HTTP API (issue 6). The secret signs one-click links and calendar feed keys;
     # without it a loopback-only API keeps a generated one in data_dir.
     api_secret: SecretStr | None = None

@@ -44,7 +44,7 @@ def extract_items(text: str, source: str | None, title: str | None) -> Extractio
 @task(name="store-record", **IO)
 def store_record(result: ExtractionResult, now: datetime) -> dict:
     settings = get_settings()
-    routing = load_routing(settings.routing_file)
+    routing = load_routing(settings.routing_file, settings.directory_file)
     with session_scope(get_engine(settings)) as session:
         summary = ops.store_extraction(session=session, result=result, now=now,
                                        policy=settings.policy, routing=routing)
@@ -54,7 +54,7 @@ def store_record(result: ExtractionResult, now: datetime) -> dict:
 @task(name="sweep-items", **IO)
 def sweep_items(now: datetime) -> dict:
     settings = get_settings()
-    routing = load_routing(settings.routing_file)
+    routing = load_routing(settings.routing_file, settings.directory_file)
     with session_scope(get_engine(settings)) as session:
         report = run_sweep(session=session, policy=settings.policy, routing=routing, now=now)
         add_action_links(session=session, notifications=report.queued, settings=settings, now=now)
@@ -73,4 +73,7 @@ def send_due(now: datetime, limit: int, seed: int | None) -> dict:
     report = dispatch_due(engine=get_engine(settings), apprise_obj=channels,
                           policy=settings.policy, now=now, limit=limit,
                           rng=random.Random(seed))
-    return {"sent": report.sent, "failed": report.failed, "dead": report.dead}
+    # What went wrong, per message (errors are redacted: no secret reaches the flow's result).
+    problems = [f"notification {o.notification_id} ({o.key}) {o.status}: {o.error}"
+                for o in report.outcomes if o.status != "sent"]
+    return {"sent": report.sent, "failed": report.failed, "dead": report.dead, "problems": problems}

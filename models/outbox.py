@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, update
@@ -10,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models.clock import as_utc
-from models.errors import NotFound
+from models.errors import InvalidInput, NotFound
 from models.tables import Delivery, Notification, NotificationCreate, NotificationStatus as NS
 
 
@@ -23,10 +24,15 @@ def queue_notification(*, session: Session, notification_in: NotificationCreate,
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
         # ON CONFLICT DO NOTHING holds against concurrent sweeps without aborting the transaction.
-        insert = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(Notification)
-        res = session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["key"]))
-        if res.rowcount != 1:
+        table = Notification.__table__
+        # RETURNING, not rowcount: psycopg reports -1 for an ORM-routed insert. Values go
+        # as parameters so the statement compiles once per sweep, not once per message.
+        stmt = ((sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
+                .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id))
+        new_id = session.execute(stmt, values).scalar_one_or_none()
+        if new_id is None:
             return None
+        return session.get(Notification, new_id)
     else:  # pragma: no cover - other databases
         try:
             with session.begin_nested():
@@ -34,6 +40,30 @@ def queue_notification(*, session: Session, notification_in: NotificationCreate,
         except IntegrityError:
             return None
     return session.exec(select(Notification).where(Notification.key == notification_in.key)).one()
+
+
+def queue_notifications(*, session: Session, notifications_in: list[NotificationCreate],
+                        now: datetime) -> list[Notification]:
+    """Queue many messages in one statement; returns those whose keys were new, in order."""
+    if not notifications_in:
+        return []
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):  # pragma: no cover - other databases
+        queued = (queue_notification(session=session, notification_in=n, now=now)
+                  for n in notifications_in)
+        return [n for n in queued if n is not None]
+    at = as_utc(now)
+    rows = [n.model_dump() | {"status": NS.pending, "attempts": 0, "next_attempt_at": at,
+                              "created_at": at} for n in notifications_in]
+    table = Notification.__table__
+    stmt = ((sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
+            .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id))
+    session.flush()  # pending ORM rows (items, events) first: the insert bypasses the unit of work
+    new_ids = [r[0] for r in session.execute(stmt, rows)]
+    if not new_ids:
+        return []
+    loaded = session.exec(select(Notification).where(col(Notification.id).in_(new_ids))).all()
+    return sorted(loaded, key=lambda n: n.id)
 
 
 def get_notification(*, session: Session, notification_id: int) -> Notification:
@@ -52,29 +82,61 @@ def due_notification_ids(*, session: Session, now: datetime, limit: int = 100) -
     return list(session.exec(stmt).all())
 
 
-def claim_notification(*, session: Session, notification_id: int, now: datetime,
-                       lease: timedelta) -> Notification | None:
-    """Take a message for sending until now+lease; None if another dispatcher has it.
+def _ready(at: datetime):
+    return and_(col(Notification.status).in_([NS.pending, NS.failed, NS.sending]),
+                Notification.next_attempt_at <= at)
 
-    A dispatcher that dies holding a claim loses it when the lease lapses, so at
-    most the message it was sending goes out again.
+
+def claim_notification(*, session: Session, notification_id: int, now: datetime,
+                       lease: timedelta, token: str | None = None) -> Notification | None:
+    """Take one message for sending until now+lease; None if another dispatcher has it."""
+    claimed = claim_due(session=session, now=now, lease=lease, token=token or uuid.uuid4().hex,
+                        ids=[notification_id])
+    return claimed[0] if claimed else None
+
+
+def claim_due(*, session: Session, now: datetime, lease: timedelta, token: str,  # unique per run
+              limit: int = 100, ids: list[int] | None = None) -> list[Notification]:
+    """Take up to `limit` due messages for the dispatch run `token`, until now+lease.
+
+    One conditional UPDATE: a row another run claimed a moment ago no longer
+    matches, so two dispatchers never hold the same message. A dispatcher that
+    dies loses its claims when the lease lapses; then only what it had not yet
+    recorded as sent goes out again.
     """
     at = as_utc(now)
-    ready = and_(col(Notification.status).in_([NS.pending, NS.failed, NS.sending]),
-                 Notification.next_attempt_at <= at)
-    res = session.execute(update(Notification).where(Notification.id == notification_id, ready)
-                          .values(status=NS.sending, next_attempt_at=at + lease))
-    if res.rowcount != 1:
-        return None
-    n = session.get(Notification, notification_id)
-    session.refresh(n)
-    return n
+    if ids is None:
+        ids = due_notification_ids(session=session, now=at, limit=limit)
+    if not ids:
+        return []
+    session.execute(update(Notification).where(col(Notification.id).in_(ids), _ready(at))
+                    .values(status=NS.sending, next_attempt_at=at + lease, claim_token=token)
+                    .execution_options(synchronize_session=False))
+    rows = session.exec(select(Notification).where(col(Notification.id).in_(ids))
+                        .where(Notification.claim_token == token)
+                        .where(Notification.status == NS.sending)
+                        .order_by(Notification.next_attempt_at, Notification.id)).all()
+    for n in rows:
+        session.refresh(n)
+    return list(rows)
 
 
 def delivered_targets(*, session: Session, notification_id: int) -> set[str]:
-    rows = session.exec(select(Delivery.target).where(Delivery.notification_id == notification_id)
+    return delivered_targets_of(session=session, notification_ids=[notification_id]).get(
+        notification_id, set())
+
+
+def delivered_targets_of(*, session: Session, notification_ids: list[int]) -> dict[int, set[str]]:
+    """Targets each message already reached (a retry skips them)."""
+    out: dict[int, set[str]] = {}
+    if not notification_ids:
+        return out
+    rows = session.exec(select(Delivery.notification_id, Delivery.target)
+                        .where(col(Delivery.notification_id).in_(notification_ids))
                         .where(Delivery.status == NS.sent)).all()
-    return set(rows)
+    for nid, target in rows:
+        out.setdefault(nid, set()).add(target)
+    return out
 
 
 def record_delivery(*, session: Session, notification_id: int, target: str, ok: bool,
@@ -100,6 +162,7 @@ def finish_notification(*, session: Session, notification_id: int, ok: bool, err
     at = as_utc(now)
     n = get_notification(session=session, notification_id=notification_id)
     n.attempts += 1
+    n.claim_token = None
     if ok:
         n.status, n.sent_at, n.last_error = NS.sent, at, None
     else:
@@ -122,9 +185,30 @@ def list_notifications(*, session: Session, status: str | None = None,
 def requeue_notification(*, session: Session, notification_id: int, now: datetime) -> Notification:
     """Give a dead or failed message a fresh start (targets already reached are kept)."""
     n = get_notification(session=session, notification_id=notification_id)
+    if n.status in (NS.sent, NS.sending, NS.pending):
+        what = {NS.sent: "was sent", NS.sending: "is being sent right now",
+                NS.pending: "is waiting to be sent"}[n.status]
+        raise InvalidInput(f"notification {notification_id} {what}; only failed or dead ones can be retried")
     n.status, n.attempts, n.next_attempt_at = NS.pending, 0, as_utc(now)
+    n.claim_token = None
     session.add(n)
     session.flush()
     return n
 
 
+
+
+def list_deliveries(*, session: Session, notification_id: int) -> list[Delivery]:
+    """One message's result at each target it was sent to."""
+    get_notification(session=session, notification_id=notification_id)
+    return list(session.exec(select(Delivery).where(Delivery.notification_id == notification_id)
+                             .order_by(Delivery.id)).all())
+
+
+def requeue_dead(*, session: Session, now: datetime) -> list[int]:
+    """Every dead message back to pending (e.g. after fixing a channel); their ids."""
+    ids = list(session.exec(select(Notification.id).where(Notification.status == NS.dead)
+                            .order_by(Notification.id)).all())
+    for nid in ids:
+        requeue_notification(session=session, notification_id=nid, now=now)
+    return ids

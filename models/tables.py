@@ -145,7 +145,9 @@ class NotificationCreate(SQLModel):
     item_id: int | None = None
     tags: str = "default"  # comma-separated apprise tags
     title: str
-    body: str
+    body: str  # plain text
+    body_markdown: str | None = None  # chat channels; None: converted from `body`
+    body_html: str | None = None  # e-mail; None: converted from `body`
 
 
 class Notification(NotificationCreate, table=True):
@@ -158,6 +160,7 @@ class Notification(NotificationCreate, table=True):
     attempts: int = 0
     next_attempt_at: datetime
     last_error: str | None = None  # redacted: never holds a secret
+    claim_token: str | None = None  # which dispatch run holds the lease (see models/outbox.py)
     created_at: datetime
     sent_at: datetime | None = None
 

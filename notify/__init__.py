@@ -12,7 +12,8 @@ from notify.redact import describe_exception, redact, target_name, target_secret
 from notify.routing import DEFAULT_TAG, KINDS, Routing, Rule, load_routing
 from notify.sweep import (Notice, SweepReport, due_notices, queue_item_notices,
                           queue_status_change, run_sweep)
-from notify.templates import due_words, fmt_date, render
+from notify.recipients import Recipients, load_recipients
+from notify.templates import Message, due_words, fmt_date, render, render_message
 
 _LAZY = {
     "load_apprise": "notify.channels",
@@ -21,11 +22,12 @@ _LAZY = {
     "backoff_delay": "notify.dispatch",
     "DispatchReport": "notify.dispatch",
     "Outcome": "notify.dispatch",
-    "TargetResult": "notify.dispatch",
+    "TargetResult": "notify.send",
 }
 
 __all__ = [
-    "DEFAULT_TAG", "KINDS", "DispatchReport", "Notice", "Outcome", "Routing", "Rule",
+    "DEFAULT_TAG", "KINDS", "DispatchReport", "Message", "Notice", "Outcome", "Recipients",
+    "Routing", "Rule", "load_recipients", "render_message",
     "SweepReport", "TargetResult", "backoff_delay", "describe_exception", "dispatch_due",
     "due_notices", "due_words", "fmt_date", "format_block", "load_apprise", "load_routing",
     "queue_item_notices", "queue_status_change", "redact", "render", "run_sweep",

@@ -34,10 +34,10 @@ from config import Policy
 from models import ActionItem, MeetingRecord, Notification, NotificationCreate, Status
 from models.clock import as_utc
 from models.items import add_event
-from models.outbox import queue_notification
+from models.outbox import queue_notification, queue_notifications
 from models.status import ACTIVE
 from notify.routing import Routing
-from notify.templates import render
+from notify.templates import Message, render_message
 
 SWEPT = (*ACTIVE, Status.proposed)
 EVENT_KIND = {"reminder": "reminded", "triage": "reminded", "overdue": "escalated",
@@ -49,6 +49,7 @@ class Notice:
     kind: str  # reminder, triage, overdue or nudge
     key: str  # the outbox idempotency key
     level: int | None = None  # escalation level of an overdue notice
+    step: str = "owner"  # who in the escalation chain: owner, lead or office
 
 
 @dataclass
@@ -68,8 +69,9 @@ def window_closes(due_end: date, zone: ZoneInfo) -> datetime:
     return at_local(due_end + timedelta(days=1), 0, zone)
 
 
-def _dated(item: ActionItem, policy: Policy, now: datetime, proposed: bool) -> list[Notice]:
-    zone, hour, due = policy.zone, policy.reminder_hour, item.due_end
+def _dated(item: ActionItem, policy: Policy, now: datetime, proposed: bool,
+           zone: ZoneInfo) -> list[Notice]:
+    hour, due = policy.reminder_hour, item.due_end
     if now < window_closes(due, zone):
         fired = [o for o in policy.reminder_offsets_days
                  if at_local(due - timedelta(days=o), hour, zone) <= now]
@@ -88,7 +90,8 @@ def _dated(item: ActionItem, policy: Policy, now: datetime, proposed: bool) -> l
     if not passed:
         return []
     step = max(passed, key=lambda s: (s.after_days, s.level))
-    return [Notice("overdue", f"overdue:{item.id}:{due.isoformat()}:{step.level}", step.level)]
+    return [Notice("overdue", f"overdue:{item.id}:{due.isoformat()}:{step.level}", step.level,
+                   step.step)]
 
 
 def idle_days(item: ActionItem, zone: ZoneInfo, now: datetime) -> int:
@@ -96,9 +99,9 @@ def idle_days(item: ActionItem, zone: ZoneInfo, now: datetime) -> int:
     return (as_utc(now).astimezone(zone).date() - as_utc(item.updated_at).astimezone(zone).date()).days
 
 
-def _undated(item: ActionItem, policy: Policy, now: datetime) -> list[Notice]:
+def _undated(item: ActionItem, policy: Policy, now: datetime, zone: ZoneInfo) -> list[Notice]:
     """Nudge n after n * stale_after_days idle office days (the latest one only)."""
-    zone, stale = policy.zone, policy.stale_after_days
+    stale = policy.stale_after_days
     since = as_utc(item.updated_at).astimezone(zone).date()
     n = idle_days(item, zone, now) // stale
     if n >= 1 and at_local(since + timedelta(days=n * stale), policy.reminder_hour, zone) > now:
@@ -109,15 +112,19 @@ def _undated(item: ActionItem, policy: Policy, now: datetime) -> list[Notice]:
     return [Notice("nudge", f"nudge:{item.id}:{basis}:{n}")]
 
 
-def due_notices(*, item: ActionItem, policy: Policy, now: datetime) -> list[Notice]:
-    """The notices `item` is due as of `now` (pure: reads nothing but its arguments)."""
+def due_notices(*, item: ActionItem, policy: Policy, now: datetime,
+                zone: ZoneInfo | None = None) -> list[Notice]:
+    """The notices `item` is due as of `now` (pure: reads nothing but its arguments).
+
+    `zone` is the owner's time zone where the directory gives one, else the office's.
+    """
     status = Status(item.status)
     if status not in SWEPT:
         return []
-    at = as_utc(now)
+    at, zone = as_utc(now), zone or policy.zone
     if item.due_end is None:
-        return _undated(item, policy, at)
-    return _dated(item, policy, at, proposed=status is Status.proposed)
+        return _undated(item, policy, at, zone)
+    return _dated(item, policy, at, proposed=status is Status.proposed, zone=zone)
 
 
 def _record_titles(session: Session, items: list[ActionItem]) -> dict[int, str]:
@@ -129,11 +136,15 @@ def _record_titles(session: Session, items: list[ActionItem]) -> dict[int, str]:
     return dict(rows)
 
 
-def _queue(session: Session, *, key: str, kind: str, item: ActionItem | None, tags: list[str],
-           title: str, body: str, now: datetime) -> Notification | None:
-    return queue_notification(session=session, now=now, notification_in=NotificationCreate(
-        key=key, kind=kind, item_id=item.id if item else None, tags=",".join(tags),
-        title=title, body=body))
+def _notification_in(*, key: str, kind: str, item: ActionItem | None, tags: list[str],
+                     message: Message) -> NotificationCreate:
+    return NotificationCreate(key=key, kind=kind, item_id=item.id if item else None,
+                              tags=",".join(tags), title=message.title, body=message.text,
+                              body_markdown=message.markdown, body_html=message.html)
+
+
+def _queue(session: Session, *, now: datetime, **fields) -> Notification | None:
+    return queue_notification(session=session, now=now, notification_in=_notification_in(**fields))
 
 
 def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: datetime,
@@ -145,7 +156,8 @@ def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: dateti
     """
     at, zone = as_utc(now), policy.zone
     today = at.astimezone(zone).date()
-    horizon = today + timedelta(days=max(policy.reminder_offsets_days, default=0))
+    # A day of slack: an owner in a zone ahead of the office may be a day further on.
+    horizon = today + timedelta(days=max(policy.reminder_offsets_days, default=0) + 1)
     # Nudges count office-calendar days, so allow a day (and a DST hour) of slack here.
     stale_cut = at - timedelta(days=policy.stale_after_days) + timedelta(days=1, hours=2)
     candidates = (select(ActionItem)
@@ -161,21 +173,31 @@ def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: dateti
             return report
         last_id = batch[-1].id
         report.scanned += len(batch)
-        due = [(item, n) for item in batch for n in due_notices(item=item, policy=policy, now=at)]
+        people = routing.recipients
+        due = [(item, n) for item in batch for n in due_notices(
+            item=item, policy=policy, now=at, zone=people.zone(item.owner, zone))]
         keys = [n.key for _, n in due]
         queued_before = set(session.exec(select(Notification.key)
                                          .where(col(Notification.key).in_(keys))).all()) if keys else set()
         titles = _record_titles(session, [i for i, _ in due])
+        fresh = []
         for item, notice in due:
             if notice.key in queued_before:
                 report.skipped_existing += 1
                 continue
-            extra = {"idle_days": idle_days(item, zone, at)} if notice.kind == "nudge" else None
-            title, body = render(kind=notice.kind, item=item, record_title=titles.get(item.record_id),
-                                 now=at, zone=zone, level=notice.level, extra=extra)
-            tags = routing.tags_for(kind=notice.kind, item=item, level=notice.level)
-            queued = _queue(session, key=notice.key, kind=notice.kind, item=item, tags=tags,
-                            title=title, body=body, now=at)
+            own_zone = people.zone(item.owner, zone)
+            extra = {"idle_days": idle_days(item, own_zone, at)} if notice.kind == "nudge" else None
+            message = render_message(kind=notice.kind, item=item, now=at, zone=own_zone,
+                                     record_title=titles.get(item.record_id), level=notice.level,
+                                     extra=extra)
+            tags = routing.tags_for(kind=notice.kind, item=item, level=notice.level, step=notice.step)
+            fresh.append((item, notice, _notification_in(key=notice.key, kind=notice.kind,
+                                                         item=item, tags=tags, message=message)))
+        # One insert a batch: a sweep over many items costs statements per batch, not per message.
+        queued_now = {n.key: n for n in queue_notifications(
+            session=session, notifications_in=[n for _, _, n in fresh], now=at)}
+        for item, notice, _ in fresh:
+            queued = queued_now.get(notice.key)
             if queued is None:  # another sweep queued it since we looked
                 report.skipped_existing += 1
                 continue
@@ -197,9 +219,10 @@ def queue_item_notices(*, session: Session, items: list[ActionItem], record_titl
     at, out = as_utc(now), []
     for item in items:
         k = "triage" if kind == "new-item" and Status(item.status) is Status.proposed else kind
-        title, body = render(kind=k, item=item, record_title=record_title, now=at, zone=policy.zone)
+        message = render_message(kind=k, item=item, record_title=record_title, now=at,
+                                 zone=routing.recipients.zone(item.owner, policy.zone))
         n = _queue(session, key=f"new-item:{item.id}", kind=k, item=item,
-                   tags=routing.tags_for(kind=k, item=item), title=title, body=body, now=at)
+                   tags=routing.tags_for(kind=k, item=item), message=message, now=at)
         if n is not None:
             out.append(n)
     return out
@@ -213,8 +236,8 @@ def queue_status_change(*, session: Session, item: ActionItem, from_status, to_s
     record = session.get(MeetingRecord, item.record_id) if item.record_id is not None else None
     extra = {"from_status": getattr(from_status, "value", from_status),
              "to_status": getattr(to_status, "value", to_status), "actor": actor, "note": note}
-    title, body = render(kind="status-change", item=item, record_title=record.title if record else None,
-                         now=at, zone=policy.zone, extra=extra)
+    message = render_message(kind="status-change", item=item, now=at, extra=extra,
+                             record_title=record.title if record else None,
+                             zone=routing.recipients.zone(item.owner, policy.zone))
     return _queue(session, key=f"status:{item.id}:{item.version}", kind="status-change", item=item,
-                  tags=routing.tags_for(kind="status-change", item=item), title=title, body=body,
-                  now=at)
+                  tags=routing.tags_for(kind="status-change", item=item), message=message, now=at)

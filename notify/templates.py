@@ -6,7 +6,9 @@ whatever the machine's locale ("Sun 7 Feb 2010").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 from zoneinfo import ZoneInfo
 
 from models.clock import as_utc
@@ -106,33 +108,124 @@ def _evidence(text: str | None) -> str | None:
     return f'Evidence: "{quote}"'
 
 
-def render(*, kind: str, item, record_title: str | None = None, now: datetime, zone: ZoneInfo,
-           level: int | None = None, extra: dict | None = None) -> tuple[str, str]:
-    """(title, body) of a notification of `kind` about `item` (None only for a digest)."""
-    extra = dict(extra or {})
-    if item is None:
-        title = f"Digest: {extra.get('title', 'follow-ups')}"
-        body = extra.get("body") or "\n".join(extra.get("lines", [])) or "Nothing to report."
-        return title, body
+@dataclass(frozen=True)
+class Message:
+    """One notification in the forms channels take: plain text, Markdown (chat), HTML (e-mail)."""
+
+    title: str
+    text: str
+    markdown: str
+    html: str
+
+
+# Line styles: what each form does with a line (see _markdown and _html).
+HEAD, PLAIN, QUOTE, HINT, LINK = "head", "plain", "quote", "hint", "link"
+
+
+def _lines(kind: str, item, record_title: str | None, now: datetime, zone: ZoneInfo,
+           level: int | None, extra: dict, links: dict[str, str] | None) -> list[tuple[str, str]]:
     short, long = due_words(item.due_end, local_today(now, zone))
     when = long
     details = [w for w in (window_words(item), f'"{item.due_text}"' if item.due_text else None) if w]
     if details:
         when += f" ({'; '.join(details)})"
-    lines = [item.title,
-             f"Status: {_words(item.status)} | kind: {_words(item.kind)}",
-             f"When: {when}"]
+    lines = [(HEAD, item.title),
+             (PLAIN, f"Status: {_words(item.status)} | kind: {_words(item.kind)}"),
+             (PLAIN, f"When: {when}")]
     if kind == "overdue" and level:
-        lines.append(f"Escalation level {level}: please act or update the item.")
+        lines.append((PLAIN, f"Escalation level {level}: please act or update the item."))
     if kind == "nudge" and extra.get("idle_days"):
-        lines.append(f"No update for {_plural(extra['idle_days'], 'day')}: still on track?")
+        lines.append((PLAIN, f"No update for {_plural(extra['idle_days'], 'day')}: still on track?"))
     if kind == "status-change":
         was, now_ = extra.get("from_status", "?"), extra.get("to_status", item.status)
         change = f"{_words(was)} -> {_words(now_)}"
         by = f" by {extra['actor']}" if extra.get("actor") else ""
-        lines.append(f"Changed{by}: {change}" + (f" — {extra['note']}" if extra.get("note") else ""))
-    lines += [x for x in (_people(item), _evidence(item.evidence)) if x]
+        lines.append((PLAIN, f"Changed{by}: {change}"
+                      + (f" — {extra['note']}" if extra.get("note") else "")))
+    if _people(item):
+        lines.append((PLAIN, _people(item)))
+    if _evidence(item.evidence):
+        lines.append((QUOTE, _evidence(item.evidence)))
     if record_title:
-        lines.append(f"Source: {record_title}")
-    lines.append(_hint(kind, item))
-    return _title(kind, item, short, level, extra), "\n".join(lines)
+        lines.append((PLAIN, f"Source: {record_title}"))
+    # One-click links (mark done, snooze, open) come from the API when it is configured.
+    for label, url in (links or {}).items():
+        lines.append((LINK, f"{label}: {url}"))
+    lines.append((HINT, _hint(kind, item)))
+    return lines
+
+
+def _markdown(lines: list[tuple[str, str]]) -> str:
+    out = []
+    for style, text in lines:
+        if style == HEAD:
+            out.append(f"**{_md_escape(text)}**")
+        elif style == QUOTE:
+            out.append("> " + _md_escape(text))
+        elif style == LINK:
+            label, url = text.split(": ", 1)
+            out.append(f"[{_md_escape(label)}]({url})")
+        elif style == HINT:
+            out.append(" | ".join(_md_command(part.strip()) for part in text.split("|")))
+        else:
+            out.append(_md_escape(text))
+    return "\n\n".join(out)
+
+
+def _md_command(part: str) -> str:
+    """'label: followup ...' with the command as code, so chat clients keep it copyable."""
+    label, _, cmd = part.rpartition(": ")
+    if not cmd.startswith("followup "):
+        return _md_escape(part)
+    return f"{_md_escape(label)}: `{cmd}`" if label else f"`{cmd}`"
+
+
+def _md_escape(text: str) -> str:
+    # Item titles come from records: keep *, _ and friends from turning into formatting.
+    return "".join("\\" + c if c in "\\`*_[]<>#" else c for c in text)
+
+
+def _html(title: str, lines: list[tuple[str, str]]) -> str:
+    out = [f"<h3>{escape(title)}</h3>"]
+    for style, text in lines:
+        if style == HEAD:
+            out.append(f"<p><strong>{escape(text)}</strong></p>")
+        elif style == QUOTE:
+            out.append(f"<blockquote>{escape(text)}</blockquote>")
+        elif style == LINK:
+            label, url = text.split(": ", 1)
+            out.append(f'<p><a href="{escape(url)}">{escape(label)}</a></p>')
+        elif style == HINT:
+            out.append(f"<p><small><code>{escape(text)}</code></small></p>")
+        else:
+            out.append(f"<p>{escape(text)}</p>")
+    return "\n".join(out)
+
+
+def render_message(*, kind: str, item, record_title: str | None = None, now: datetime,
+                   zone: ZoneInfo, level: int | None = None, extra: dict | None = None,
+                   links: dict[str, str] | None = None) -> Message:
+    """A notification of `kind` about `item` (None only for a digest), in every form.
+
+    `links` maps a label ("Mark done", "Snooze a week", "Open") to a URL; each form
+    shows them as links.
+    """
+    extra = dict(extra or {})
+    if item is None:
+        title = f"Digest: {extra.get('title', 'follow-ups')}"
+        body = extra.get("body") or "\n".join(extra.get("lines", [])) or "Nothing to report."
+        lines = [(PLAIN, line) for line in body.splitlines()]
+        return Message(title, body, _markdown(lines), _html(title, lines))
+    short, _ = due_words(item.due_end, local_today(now, zone))
+    title = _title(kind, item, short, level, extra)
+    lines = _lines(kind, item, record_title, now, zone, level, extra, links)
+    return Message(title, "\n".join(text for _, text in lines), _markdown(lines), _html(title, lines))
+
+
+def render(*, kind: str, item, record_title: str | None = None, now: datetime, zone: ZoneInfo,
+           level: int | None = None, extra: dict | None = None,
+           links: dict[str, str] | None = None) -> tuple[str, str]:
+    """(title, plain-text body) of a notification; see render_message for every form."""
+    m = render_message(kind=kind, item=item, record_title=record_title, now=now, zone=zone,
+                       level=level, extra=extra, links=links)
+    return m.title, m.text

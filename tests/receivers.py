@@ -13,6 +13,7 @@ import email.policy
 import json
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -72,9 +73,17 @@ class WebhookReceiver:
     """A JSON webhook on 127.0.0.1; `mode` is ok, fail (500), hang or close."""
 
     mode: str = "ok"
+    delay: float = 0.0  # seconds before answering: `make bench`'s stand-in for a real service
+    hang_after: int | None = None  # answer this many requests, then hang like mode "hang"
     requests: list[Request] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
     arrived: threading.Event = field(default_factory=threading.Event)  # set on each request
+    counted: threading.Condition = field(default_factory=threading.Condition)
+
+    def wait_requests(self, count: int, timeout: float = 30) -> bool:
+        """True once `count` requests have arrived; False if `timeout` runs out first."""
+        with self.counted:
+            return self.counted.wait_for(lambda: len(self.requests) >= count, timeout)
 
     def start(self) -> WebhookReceiver:
         receiver = self
@@ -91,9 +100,15 @@ class WebhookReceiver:
                 if auth and auth.startswith("Basic "):
                     auth = base64.b64decode(auth[6:]).decode()
                 req = Request(self.path, payload, auth)
-                receiver.requests.append(req)
+                with receiver.counted:
+                    receiver.requests.append(req)
+                    receiver.counted.notify_all()
                 receiver.arrived.set()
                 mode = receiver.mode
+                if receiver.hang_after is not None and len(receiver.requests) > receiver.hang_after:
+                    mode = "hang"
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 if mode == "hang":
                     # Bounded so a forgotten release cannot keep a thread forever.
                     receiver.release.wait(30)
@@ -109,7 +124,10 @@ class WebhookReceiver:
             def log_message(self, *args) -> None:  # keep test output clean
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 256  # dispatch opens many connections at once; 5 refuses some
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever,
@@ -143,3 +161,60 @@ def write_apprise_config(folder, entries: list[tuple[str, str]], name: str = "ap
     path = folder / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+class MqttSubscriber:
+    """A paho-mqtt subscriber on the local broker that keeps what arrives on `topic`."""
+
+    def __init__(self, topic: str, host: str = "127.0.0.1", port: int = 1883) -> None:
+        import paho.mqtt.client as mqtt
+
+        self.topic, self.host, self.port = topic, host, port
+        self.messages: list[str] = []
+        self.arrived = threading.Condition()
+        self._subscribed = threading.Event()
+        self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        self._client.on_connect = lambda c, *a: c.subscribe(topic, qos=1)
+        self._client.on_subscribe = lambda *a: self._subscribed.set()
+        self._client.on_message = self._on_message
+
+    def _on_message(self, client, userdata, msg) -> None:
+        with self.arrived:
+            self.messages.append(msg.payload.decode("utf-8", "replace"))
+            self.arrived.notify_all()
+
+    def start(self) -> MqttSubscriber:
+        self._client.connect(self.host, self.port, keepalive=30)
+        self._client.loop_start()
+        if not self._subscribed.wait(10):
+            raise RuntimeError(f"no SUBACK from the MQTT broker at {self.host}:{self.port}")
+        return self
+
+    def wait_for(self, count: int, timeout: float = 10) -> list[str]:
+        """The messages, once `count` have arrived (or when `timeout` runs out)."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.messages) >= count, timeout)
+            return list(self.messages)
+
+    def stop(self) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def url(self, extra: str = "qos=1") -> str:
+        return f"mqtt://{self.host}:{self.port}/{self.topic}?{extra}"
+
+
+def mqtt_broker_or_skip(host: str = "127.0.0.1", port: int = 1883) -> None:
+    """Skip (with the reason) when no broker listens; under CI=true that is a failure."""
+    import os
+
+    import pytest
+
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError as exc:
+        msg = (f"no MQTT broker at {host}:{port} ({exc.strerror or exc}); "
+               "start one with `mosquitto -d -c /etc/mosquitto/mosquitto.conf`")
+        if os.environ.get("CI") == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)

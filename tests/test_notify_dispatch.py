@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -17,7 +18,8 @@ from models import init_db, make_engine, session_scope
 from models import items as item_ops
 from models.outbox import claim_notification, queue_notification, record_delivery
 from notify import Routing, backoff_delay, dispatch_due, load_apprise, queue_item_notices
-from receivers import SmtpReceiver, WebhookReceiver, write_apprise_config
+from receivers import (MqttSubscriber, SmtpReceiver, WebhookReceiver, mqtt_broker_or_skip,
+                       write_apprise_config)
 
 NOW = datetime(2010, 2, 1, 9, tzinfo=timezone.utc)
 SECRET = "s3cretpass"
@@ -273,8 +275,8 @@ def test_a_hanging_target_is_cut_off_and_the_others_still_get_their_messages(eng
                            (fine.url("/fine"), "default"))
     first, second = queue(engine, key="a", title="first"), queue(engine, key="b", title="second")
     started = time.monotonic()  # a duration, not a date: the cut-off must be ours (0.5 s)
-    report = dispatch_due(engine=engine, apprise_obj=apprise_obj, policy=policy(timeout_seconds=0.5),
-                          now=NOW)
+    report = dispatch_due(engine=engine, apprise_obj=apprise_obj,
+                          policy=policy(timeout_seconds=0.5, workers=1), now=NOW)
     assert time.monotonic() - started < 3
     assert not stuck.release.is_set()  # still hanging when dispatch returned
     assert report.failed == 2 and report.sent == 0
@@ -286,6 +288,23 @@ def test_a_hanging_target_is_cut_off_and_the_others_still_get_their_messages(eng
         [failed] = [d for d in deliveries if d.status == "failed"]
         assert expected in failed.last_error and "/stuck" in failed.target
         assert n.status == "failed" and n.next_attempt_at == NOW + timedelta(seconds=60)
+
+
+def test_a_slow_channel_holds_at_most_its_own_slots(engine, tmp_path, hooks):
+    """Messages sent at once: the hung channel gets `per_channel` sends, the rest give up
+    waiting for a slot (and never send late), while the other channel gets every message."""
+    stuck, fine = hooks("hang"), hooks()
+    apprise_obj = channels(tmp_path, (stuck.url("/stuck?rto=20"), "default"),
+                           (fine.url("/fine"), "default"))
+    for i in range(4):
+        queue(engine, key=f"k{i}", title=f"m{i}")
+    report = dispatch_due(engine=engine, apprise_obj=apprise_obj,
+                          policy=policy(timeout_seconds=0.5, workers=4, per_channel=1), now=NOW)
+    assert report.failed == 4 and len(fine.delivered) == 4
+    errors = sorted(t.error.split(":")[0] for o in report.outcomes for t in o.targets if not t.ok)
+    assert errors == ["channel busy"] * 3 + ["no answer within 0.5 s (timed out)"]
+    stuck.release.set()  # the abandoned waiters must not send now that a slot is free
+    assert len(stuck.requests) == 1
 
 
 def test_a_closed_connection_is_a_failure(engine, tmp_path, hooks):
@@ -326,7 +345,9 @@ def test_one_dead_channel_does_not_stop_the_rest(engine, tmp_path, hooks, smtp):
 # --- secrets -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("mode", ["fail", "ok", "close"])
-def test_a_secret_in_a_url_never_reaches_the_database_or_the_report(engine, tmp_path, hooks, mode):
+def test_a_secret_in_a_url_never_reaches_the_database_or_the_report(engine, tmp_path, hooks, mode,
+                                                                   caplog):
+    caplog.set_level("DEBUG", logger="apprise")
     hook = hooks(mode)
     apprise_obj = channels(tmp_path, (hook.url(auth=f"bot:{SECRET}"), "default"))
     nid = queue(engine)
@@ -334,6 +355,44 @@ def test_a_secret_in_a_url_never_reaches_the_database_or_the_report(engine, tmp_
     assert hook.requests[0].auth == f"bot:{SECRET}"  # the secret was really used
     n, [d] = row(engine, nid)
     stored = " ".join(str(v) for v in (d.target, d.last_error, n.last_error, n.body, n.title))
-    assert SECRET not in stored and SECRET not in repr(report)
+    assert SECRET not in stored and SECRET not in repr(report) and SECRET not in caplog.text
     assert d.target.startswith("json://bot:****@127.0.0.1")
     assert (d.status == "sent") == (mode == "ok")
+
+
+def test_apprise_log_lines_are_masked_too(engine, tmp_path, hooks, caplog):
+    """A plugin that logs its own URL (as some do at debug level) must not leak the token."""
+    import apprise
+    from apprise.decorators import notify as apprise_notify
+
+    if "leaky" not in apprise.manager_plugins.NotificationManager():
+        @apprise_notify(on="leaky", name="logs its URL")
+        def _leaky(body, title, notify_type, meta, *args, **kwargs) -> bool:
+            apprise.logger.warning("posting to %s", meta["url"])
+            return False
+
+    caplog.set_level("DEBUG", logger="apprise")
+    apprise_obj = channels(tmp_path, (f"leaky://bot:{SECRET}@example.org/x", "default"))
+    nid = queue(engine)
+    report = dispatch_due(engine=engine, apprise_obj=apprise_obj, policy=policy(), now=NOW)
+    assert report.failed == 1 and "bot:****@example.org/x" in caplog.text  # logged, masked
+    assert SECRET not in caplog.text and SECRET not in (row(engine, nid)[0].last_error or "")
+
+
+@pytest.fixture
+def mqtt_topic():
+    mqtt_broker_or_skip()
+    sub = MqttSubscriber(f"followup/test/{uuid.uuid4().hex}").start()
+    yield sub
+    sub.stop()
+
+
+def test_mqtt_topic_receives_the_message_once(engine, tmp_path, mqtt_topic):
+    apprise_obj = channels(tmp_path, (mqtt_topic.url(), "default"))
+    nid = queue(engine)
+    assert dispatch_due(engine=engine, apprise_obj=apprise_obj, policy=policy(), now=NOW).sent == 1
+    assert dispatch_due(engine=engine, apprise_obj=apprise_obj, policy=policy(), now=NOW).outcomes == []
+    [message] = mqtt_topic.wait_for(1)
+    assert message.startswith("Reminder: Hold the Program Review") and "due in 6 days" in message
+    _, [d] = row(engine, nid)
+    assert d.status == "sent" and d.target.startswith(f"mqtt://127.0.0.1/{mqtt_topic.topic}?")
