@@ -14,7 +14,7 @@ from config import ConfigError
 from extraction import ExtractionResult, extract, load_text
 from flows import ops
 from flows.deps import get_engine, get_settings
-from flows.links import add_action_links
+from flows.links import links_for
 from models import FollowupError, session_scope
 from notify import dispatch_due, load_apprise, load_routing, run_sweep
 
@@ -56,8 +56,8 @@ def sweep_items(now: datetime) -> dict:
     settings = get_settings()
     routing = load_routing(settings.routing_file, settings.directory_file)
     with session_scope(get_engine(settings)) as session:
-        report = run_sweep(session=session, policy=settings.policy, routing=routing, now=now)
-        add_action_links(session=session, notifications=report.queued, settings=settings, now=now)
+        report = run_sweep(session=session, policy=settings.policy, routing=routing, now=now,
+                           links_for=links_for(settings, now))
         kinds: dict[str, int] = {}
         for n in report.queued:
             kinds[n.kind] = kinds.get(n.kind, 0) + 1

@@ -23,6 +23,8 @@ Rules (each notice has an idempotency key; the outbox's unique key makes re-runs
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -148,7 +150,8 @@ def _queue(session: Session, *, now: datetime, **fields) -> Notification | None:
 
 
 def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: datetime,
-              batch_size: int = 500) -> SweepReport:
+              batch_size: int = 500,
+              links_for: Callable[[ActionItem], dict[str, str]] | None = None) -> SweepReport:
     """Queue every due notice once, with an audit event per newly queued one.
 
     Items are read in id order, `batch_size` at a time, and only those that can
@@ -189,7 +192,7 @@ def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: dateti
             extra = {"idle_days": idle_days(item, own_zone, at)} if notice.kind == "nudge" else None
             message = render_message(kind=notice.kind, item=item, now=at, zone=own_zone,
                                      record_title=titles.get(item.record_id), level=notice.level,
-                                     extra=extra)
+                                     extra=extra, links=links_for(item) if links_for else None)
             tags = routing.tags_for(kind=notice.kind, item=item, level=notice.level, step=notice.step)
             fresh.append((item, notice, _notification_in(key=notice.key, kind=notice.kind,
                                                          item=item, tags=tags, message=message)))

@@ -158,18 +158,20 @@ def test_reminder_carries_links_that_work(app, client, ids, engine, tokens):
     from datetime import datetime, timezone
 
     from config import Settings
-    from flows.links import add_action_links
+    from flows.links import links_for
     from models import Notification, session_scope
     from notify import load_routing, run_sweep
 
     settings = Settings()
     at = datetime(2010, 1, 25, 9, 0, tzinfo=timezone.utc)  # the course outline is overdue
     with session_scope(engine) as s:
-        report = run_sweep(session=s, policy=settings.policy, routing=load_routing(settings.routing_file), now=at)
-        assert add_action_links(session=s, notifications=report.queued, settings=settings, now=at) >= 1
+        run_sweep(session=s, policy=settings.policy, routing=load_routing(settings.routing_file), now=at,
+                  links_for=links_for(settings, at))
     with session_scope(engine) as s:
-        body = s.exec(select(Notification.body).where(Notification.item_id == ids[1])
-                      .where(Notification.kind == "overdue")).one()
+        body, html = s.exec(select(Notification.body, Notification.body_html)
+                            .where(Notification.item_id == ids[1])
+                            .where(Notification.kind == "overdue")).one()
+    assert "/act/" in html  # every form of the message carries the links
     done = next(line for line in body.splitlines() if line.startswith("Mark done: "))
     path = "/act/" + done.split("/act/", 1)[1]
     assert client.post(path).status_code == 200
