@@ -30,11 +30,13 @@ FOOTER = re.compile(
 PARA_BREAK = re.compile(r"\n[ \t\r]*\n")
 
 # A line that starts a new unit even inside a wrapped paragraph: a bullet, a
-# checkbox or a label such as "ACTION:", "TODO:", "Action item:".
+# checkbox, a label such as "ACTION:", "TODO:", "Action item:", a Markdown
+# heading, a chat log's "<nick>" or "#info" line, or a scribe's "Name:" line.
 LINE_START = re.compile(
-    r"[ \t]*(?:[-*+•][ \t]|\d{1,2}[.)][ \t]|\(\w\)[ \t]|\[[ xX]?\][ \t]|#action\b|"
-    r"(?:\[[A-Z]+\][ \t]*)?(?:ACTION|Action|AI|TODO|To-?do|RESOLVED|Resolved|DECISION|Decision|"
-    r"NEXT STEPS?|Next steps?)\b[^\n:]{0,20}:|[A-Z][A-Z.&' ]{1,40} TO [A-Z]{3,}\b)"
+    r"[ \t]*(?:[-*+•][ \t]|\d{1,2}[.)][ \t]|\(\w\)[ \t]|\[[ xX]?\][ \t]|#[a-z]+\b|<[\w.|-]{1,30}>[ \t]|"
+    r"#{1,6}[ \t]|[A-Z][\w.-]{0,30}:[ \t]|"
+    r"(?:\[[A-Z]+\][ \t]*)?(?:ACTION|Action|AI|TODO|To-?do|RESOLVED|Resolved|RESOLUTION|"
+    r"Resolution|DECISION|Decision|NEXT STEPS?|Next steps?)\b[^\n:]{0,20}:|ACTION[ \t]|[A-Z][A-Z.&' ]{1,40} TO [A-Z]{3,}\b)"
 )
 
 # Numbered-paragraph markers ("1.", "(a)", "A.") are not part of a sentence.

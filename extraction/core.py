@@ -11,7 +11,7 @@ from extraction.clean import Cleaned, clean, sentences
 from extraction.dates import record_date
 from extraction.explicit import explicit, is_heading
 from extraction.people import Directory, Mention, home_orgs, load_directory
-from extraction.phrases import topic_terms
+from extraction.phrases import head_noun, topic_terms
 from extraction.rules import prose
 from models.status import Kind
 from models.tables import ActionItemCreate, RecordCreate
@@ -108,10 +108,12 @@ def _answer_requests(cands: list[Cand]) -> list[Cand]:
 
 
 def _merge(cands: list[Cand], ignore: frozenset[str]) -> list[Cand]:
-    """Fold items of one paragraph that are about the same thing into the most concrete one.
+    """Fold items of one paragraph that are about the same thing into one.
 
     "The MFA requested a resumption of Program Reviews ... Plans are underway to
-    hold the combined event in February" is one follow-up, requested by the MFA.
+    hold the combined event in February" is one follow-up, requested by the MFA;
+    so are "They asked us to share the data. I promised to send it by 25 October."
+    and a discussion followed by the "ACTION:" line that sums it up.
     """
     terms = [topic_terms(x.phrase, ignore) for x in cands]
     gone: set[int] = set()
@@ -120,18 +122,54 @@ def _merge(cands: list[Cand], ignore: frozenset[str]) -> list[Cand]:
         # flood of cue words linear instead of quadratic.
         for j in range(i + 1, min(len(cands), i + 12)):
             y = cands[j]
-            if i in gone or j in gone or x.para != y.para or x.sent == y.sent or x.explicit or y.explicit:
+            if i in gone or j in gone or x.para != y.para or x.sent == y.sent:
                 continue
-            shared = terms[i][0] & terms[j][0]
-            if not (terms[i][1] & terms[j][1] & shared) and len(shared) < 2:
+            how = _same_followup(x, y, terms[i], terms[j])
+            if how is None:
                 continue
-            keep, drop = (x, y) if _rank(x) >= _rank(y) else (y, x)
+            if how == "summed-up":  # the labelled line wins, whatever the discussion said
+                keep, drop = y, x
+            elif how == "carried-out":  # "The board decided X. Ben will ...": Ben's item is the one to track
+                keep, drop = y, x
+            elif how == "refers-back":  # the first names the thing; the later one says who and when
+                keep, drop = x, y
+                x.owner = y.owner or x.owner
+                x.due = y.due if y.due and (x.due is None or x.due.due_start is None) else x.due
+            else:
+                keep, drop = (x, y) if _rank(x) >= _rank(y) else (y, x)
             keep.requester = keep.requester or drop.requester
             keep.confidence = max(keep.confidence, drop.confidence)
             if keep.due is None:
                 keep.due = drop.due
             gone.add(j if keep is x else i)
     return [x for k, x in enumerate(cands) if k not in gone]
+
+
+PRONOUNS = ("it", "them", "this", "these", "that")
+
+
+def _refers_back(x: Cand, y: Cand) -> bool:
+    """'send it', 'deliver the course', 'present the request': y's object is x's thing."""
+    words = [w.strip(".,;:") for w in y.phrase.lower().split()[:6]]
+    if any(w in PRONOUNS for w in words[:2]):
+        return True
+    heads = {head_noun(x.phrase), "request" if x.kind == Kind.request else ""} - {""}
+    return any(w in ("the", "that", "this") for w in words[:2]) and bool(heads & set(words[1:5]))
+
+
+def _same_followup(x: Cand, y: Cand, tx: tuple[set[str], set[str]], ty: tuple[set[str], set[str]]) -> str | None:
+    """How the later candidate y repeats the earlier x, or None when they are different follow-ups."""
+    if x.explicit or y.explicit:
+        return "summed-up" if y.explicit and not x.explicit and y.sent - x.sent <= 3 and tx[0] & ty[0] else None
+    if y.sent == x.sent + 1:
+        if _refers_back(x, y):
+            return "refers-back"
+        if x.kind == Kind.decision_followup and y.kind == Kind.commitment and y.owner:
+            return "carried-out"
+    shared = tx[0] & ty[0]
+    if not (tx[1] & ty[1] & shared) and (len(shared) < 2 or Kind.request not in (x.kind, y.kind)):
+        return None
+    return "same-topic"
 
 
 def _rank(x: Cand) -> tuple[bool, int, int]:
