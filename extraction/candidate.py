@@ -140,7 +140,7 @@ FUNCTION_WORDS = frozenset("It This That There These Those Which What When Where
 
 def named(text: str) -> str | None:
     """A capitalised name at the end of text ('The Ministry', 'Bob'), kept as written."""
-    m = NAMED.search(text[-80:])
+    m = NAMED.search(text[-80:].rstrip(" ,"))
     if not m or m["n"].split()[0] in FUNCTION_WORDS:
         return None
     return m["n"]

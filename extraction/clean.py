@@ -123,7 +123,7 @@ def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
     cuts = [a]
     pos = c.text.find("\n", a, b)
     while pos != -1:
-        if LINE_START.match(c.text, pos + 1, b):
+        if LINE_START.match(c.text, pos + 1, b) or _after_heading(c.text, pos, b):
             cuts.append(pos + 1)
         pos = c.text.find("\n", pos + 1, b)
     cuts.append(b)
@@ -134,6 +134,13 @@ def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
             ua = m.end()
         units.append((ua, ub))
     return units
+
+
+def _after_heading(text: str, nl: int, b: int) -> bool:
+    """The line ending at nl is a short unpunctuated heading ("Annual meeting") above a capitalised line."""
+    begin = text.rfind("\n", 0, nl) + 1
+    line = text[begin:nl].strip()
+    return 0 < len(line) < 40 and line[-1] not in ".,;:!?" and text[nl + 1:nl + 2].isupper() and nl + 1 < b
 
 
 def _split(flat: str, a: int, b: int) -> list[tuple[int, int]]:

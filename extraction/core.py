@@ -19,11 +19,12 @@ from models.tables import ActionItemCreate, RecordCreate
 SUBJECT = re.compile(r"^[ \t]*(?:SUBJECT|SUBJ|Subject|Re|RE|Title)[ \t]*:[ \t]*(?P<v>\S[^\n]{0,300})$", re.MULTILINE)
 # Header and routing lines that say nothing about what the record is.
 NOT_TITLE = re.compile(r"[ \t]*(?:---|(?:date|dated|from|to|cc|sent|time|location|attendees|present|apologies|"
-                       r"classification)[ \t]*:|(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)\b|"
+                       r"classification)[ \t]*:|(?:press|news|media) +release\b|for +immediate +release\b|(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)\b|"
                        r"(?-i:[A-Z] \d{6}Z [A-Z]{3} \d{2}\b|(?:FM|TO|INFO|DE) [A-Z]))", re.IGNORECASE)
 BULLET_LINE = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,2}[.)][ \t]|\(\w{1,3}\)[ \t])")
 NOMINAL_REQUEST = re.compile(r"\b(?:an?|the) +(?:request +(?:by|from) +(?P<who>[^,;.]{1,60}?)|"
                              r"(?P<who2>[A-Z][\w-]*(?: +[A-Z][\w-]*){0,3}) +request) +for +(?P<what>[^,;.]{1,120})")
+SENDER = re.compile(r"^From:[ \t]*(?P<n>[^<@\n]{2,60}?)[ \t]*(?:<[^>\n]*>)?[ \t]*$", re.MULTILINE)
 RANK = {Kind.planned_event: 4, Kind.commitment: 3, Kind.action: 3, Kind.decision_followup: 2, Kind.request: 1}
 
 
@@ -55,11 +56,12 @@ def extract(text: str, *, source: str | None = None, title: str | None = None,
 
 
 def record_title(c: Cleaned) -> str:
-    """The SUBJECT line, else the first line of the record proper."""
+    """The SUBJECT line or front matter title, else the first line of the record proper."""
     m = SUBJECT.search(c.text, c.start, min(c.end, c.start + 3000))
     if m:
         return " ".join(m["v"].split())[:200]
     for line in c.text[c.start:c.end].splitlines():
+        line = re.sub(r"^\s*(?:#{1,6} +|#startmeeting +|title: +)", "", line)
         if line.strip() and not NOT_TITLE.match(line):
             return " ".join(line.split())[:200]
     return "Untitled record"
@@ -164,7 +166,7 @@ def _same_followup(x: Cand, y: Cand, tx: tuple[set[str], set[str]], ty: tuple[se
     if y.sent == x.sent + 1:
         if _refers_back(x, y):
             return "refers-back"
-        if x.kind == Kind.decision_followup and y.kind == Kind.commitment and y.owner:
+        if x.kind == Kind.decision_followup and x.owner is None and y.kind == Kind.commitment and y.owner:
             return "carried-out"
     shared = tx[0] & ty[0]
     if not (tx[1] & ty[1] & shared) and (len(shared) < 2 or Kind.request not in (x.kind, y.kind)):
@@ -180,9 +182,12 @@ def _settle_people(cands: list[Cand], ctx: Ctx, c: Cleaned) -> None:
     """Normalise names and fill requester, owner and counterpart where the sentence left them open."""
     d = ctx.directory
     nominal = _nominal_requests(ctx, c, d.alias_words)
+    sender = SENDER.search(c.text, c.start, min(c.end, c.start + 2000))
     for x in cands:
         x.requester = d.normalise(x.requester)
         x.owner = d.normalise(x.owner)
+        if x.owner == "I":  # in a readout, "I promised" is the writer
+            x.owner = d.normalise(sender["n"].strip()) if sender else None
         if x.requester is None and x.kind in (Kind.commitment, Kind.planned_event):
             # "a request by Russian Customs for NII training" earlier on: they asked for this course.
             strong = topic_terms(x.phrase, d.alias_words)[1]

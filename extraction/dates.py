@@ -40,7 +40,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
               rf"(?:(?P<mon2>{MONTH}) +)?(?P<d2>\d{{1,2}}){SUF}(?![\d:]))?(?:,? +(?P<y>\d{{4}})\b)?"),
     "week": _p(rf"(?i:the +)?(?P<ord>(?i:first|second|third|fourth|last|final|1st|2nd|3rd|4th)) +"
                rf"(?i:week) +(?i:of|in) +(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?"),
-    "part_month": _p(rf"(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end) +of)) ?-?"
+    "part_month": _p(rf"(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end|first +half|"
+                     rf"second +half) +of)) ?-?"
                      rf" ?(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?"),
     "month": _p(rf"(?<![\w-])(?P<mon>{MONTH}),? +(?P<y>\d{{4}})\b"),
     "bare_month": _p(rf"(?P<prep>(?i:in|by|before|until|during|through)) +(?P<mon>{MONTH})(?! *,? *\d)"),
@@ -62,6 +63,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 QUICK = re.compile(r"\d|" + MONTH + r"|(?i:week|month|year|today|tomorrow|soon|asap|shortly|future|due +course|"
                    r"later|coming|opportunity|spring|summer|autumn|fall|winter|day)")
 ANCHOR = re.compile(r" +(?i:of|from|after) +")
+REFERENCE = re.compile(r"(?i:\b(?:outage|incident|meeting|letter|e-?mail|call|report|minutes|visit|session|"
+                       r"decision|order|message|attack|storm|accident|note)s? +(?:of|on|from|dated) +(?:the +)?)$")
 PREFIX = re.compile(r"(?i:\b(?:by|before|no +later +than|not +later +than|until|till|ahead +of)) +$")
 
 
@@ -134,6 +137,8 @@ def _resolve(kind: str, g: dict, ref: date | None) -> tuple[date, date] | None:
             part = g["part"].lower()
             if "end" in part:
                 return date(y, m, last), date(y, m, last)
+            if "half" in part:
+                return (date(y, m, 1), date(y, m, 15)) if "first" in part else (date(y, m, 16), date(y, m, last))
             lo, hi = (1, 10) if part.startswith(("early", "the beginning", "beginning", "the start", "start")) else (
                 (11, 20) if part.startswith(("mid", "the middle", "middle")) else (21, last))
             return date(y, m, lo), date(y, m, hi)
@@ -211,6 +216,8 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
             a = m.start("mon") if kind == "bare_month" else m.start("y") if kind == "year" else m.start()
             if kind == "weekday" and g["prep"].lower() not in ("next", "this"):
                 a = m.start("wd")
+            if kind != "vague" and REFERENCE.search(s, max(lo, a - 40), a):
+                continue  # "the outage of November 14": which one, not when
             try:
                 window = None if kind == "vague" else _resolve(kind, g, ref)
             except (ValueError, KeyError):

@@ -32,10 +32,13 @@ ACTION_ID = re.compile(r"(?:#?\d[\w./-]{0,15}[:.]? +)?")  # "2023-05/3", "#12", 
 NICK = re.compile(r"(?P<o>[\w.|-]{2,30}):? +(?=[a-z])")
 AT_OWNER = re.compile(r"@(?P<o>[\w.-]+)[:,]? *")
 NAMED_OWNER = re.compile(
-    r"(?P<o>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}|[a-z][\w.-]{1,20})(?: +(?:and|&) +(?P<o2>[A-Z][\w'’-]*))?"
+    r"(?:[Tt]he +)?(?P<o>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}|[a-z][\w.-]{1,20})(?: +(?:and|&) +(?P<o2>[A-Z][\w'’-]*))?"
     r" +(?:to|will|should|must|shall) +(?P<rest>\S.*)"
 )
-COLON_OWNER = re.compile(r"(?P<o>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}): +(?P<rest>\S.*)")
+COLON_OWNER = re.compile(r"(?P<o>[A-Z][\w'’.-]*(?: (?:[A-Z][\w'’.-]*|and|&)){0,3}) *(?::|[-–—]) +(?P<rest>\S.*)")
+# "Post requests that ISN/ECC approve funding ...": who asks, who is to act, what.
+ASKS_THAT = re.compile(r"(?P<r>[A-Z][\w/&.-]*(?: [A-Z][\w/&.-]*){0,3}) +(?:requests|asks|requested|asked) +(?:that +)?"
+                       r"(?:the +)?(?P<o>[A-Z][\w/&.-]*(?: [A-Z][\w/&.-]*){0,3}) +(?:to +)?(?P<rest>[a-z].*)")
 PAREN_OWNER = re.compile(r"\((?P<o>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2})\) *")
 TRAILING_OWNER = re.compile(r"(?P<rest>.+?) *(?:[-–—] *|\(|\[) *(?:owner:? *)?(?P<o>[A-Z][\w'’-]+"
                             r"(?: [A-Z][\w'’-]+)?)[)\]]? *\.?$")
@@ -79,6 +82,11 @@ def explicit(ctx: Ctx, a: int, b: int, in_section: bool) -> list[Cand] | None:
     nick = NICK.match(t, body)
     if nick and f"<{nick['o']}>" in ctx.flat:  # "#action tanya renew ...": a speaker in the chat log
         return [_item(ctx, a, b, nick["o"], t[nick.end():], kind, conf)]
+    asks = ASKS_THAT.match(t, body)
+    if asks:
+        item = _item(ctx, a, b, asks["o"], asks["rest"], Kind.request, conf)
+        item.requester = ctx.directory.normalise(asks["r"])
+        return [item]
     owner, rest = _owner(t[body:])
     return [_item(ctx, a, b, owner, rest, kind, conf)]
 

@@ -17,7 +17,7 @@ RESPONSE = re.compile(r"(?P<who>[^,;]{1,60}?) +(?:responded|replied|reacted)\b")
 VIA = re.compile(r"\b(?:through|via) +(?:the +)?")
 
 REQ = re.compile(r"\b(?P<cue>asked|asks|requested|requests|urged|urges|invited|invites|called +on|appealed +to|"
-                 r"would +like)\b(?P<rest>.*)")
+                 r"would +(?:also +)?like)\b(?P<rest>.*)")
 # Whom they asked: a pronoun, a name ("CBP's", "Ms. Jones") or a short "the ..." phrase; then what.
 REQ_SHAPE = re.compile(r" +(?P<addr>(?:him|her|them|us|me|you) +|(?:(?:the|its|their|our|his|her) +"
                        r"(?:(?!for\b|to\b|that\b)[\w'’&-]+ +){1,3})|(?:[A-Z][\w.'’&-]* +){1,4})?"
@@ -94,10 +94,16 @@ def _request_items(ctx: Ctx, a: int, b: int, cue_at: int, obj_at: int, g: str, o
             if subj and subj[0].start == oa:
                 owner = owner or ctx.resolve(subj[0], a)[0]
                 phrase = strip_due(ctx.flat[subj[0].end:eb], due)
+        if g == "vp" and phrase.split()[:1] and phrase.split()[0].lower() in ("the", "a", "an", "our", "their"):
+            g = "np"  # "invited us to the opening of ...": a thing to attend, not a verb
+            phrase = phrase if "invit" not in ctx.flat[cue_at:cue_at + 12] else "attending " + phrase
         title = title_from_np(phrase) if g == "np" else title_from_vp(phrase)
         c = make(ctx, Kind.request, ea, eb, title, phrase, conf, due, requester=requester, owner=owner)
         if c:
             items.append(c)
+    if len(items) == 1 and items[0].due is None:  # "...; we suggested the second half of November"
+        later = ctx.due(items[0].end, b)
+        items[0].due = later if later and later.due_start else None
     return items
 
 
