@@ -25,6 +25,7 @@ BULLET_LINE = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,2}[.)][ \t]|\(\w{1,3}\)[ 
 NOMINAL_REQUEST = re.compile(r"\b(?:an?|the) +(?:request +(?:by|from) +(?P<who>[^,;.]{1,60}?)|"
                              r"(?P<who2>[A-Z][\w-]*(?: +[A-Z][\w-]*){0,3}) +request) +for +(?P<what>[^,;.]{1,120})")
 SENDER = re.compile(r"^From:[ \t]*(?P<n>[^<@\n]{2,60}?)[ \t]*(?:<[^>\n]*>)?[ \t]*$", re.MULTILINE)
+SPEAKER = re.compile(r"<([\w.|-]{1,30})>")
 RANK = {Kind.planned_event: 4, Kind.commitment: 3, Kind.action: 3, Kind.decision_followup: 2, Kind.request: 1}
 
 
@@ -45,7 +46,8 @@ def extract(text: str, *, source: str | None = None, title: str | None = None,
     ref = record_date(text, c.flat, c.start, c.end)
     mentions = d.mentions(c.flat, c.start, c.end)
     ranked, sides = home_orgs(mentions)
-    ctx = Ctx(flat=c.flat, ref=ref, directory=d, mentions=mentions, ranked=ranked, sides=sides)
+    ctx = Ctx(flat=c.flat, ref=ref, directory=d, mentions=mentions, ranked=ranked, sides=sides,
+              speakers=frozenset(SPEAKER.findall(c.flat, c.start, c.end)))
     cands = _candidates(c, ctx)
     cands = _answer_requests(cands)
     cands = _merge(cands, d.alias_words)

@@ -60,8 +60,20 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "vague": _p(r"(?i:\b(?:in +the +near +future|as +soon +as +possible|ASAP|soon|shortly|in +due +course|"
                 r"at +a +later +date|in +the +coming +(?:days|weeks|months)|at +the +earliest +opportunity))\b"),
 }
-QUICK = re.compile(r"\d|" + MONTH + r"|(?i:week|month|year|today|tomorrow|soon|asap|shortly|future|due +course|"
-                   r"later|coming|opportunity|spring|summer|autumn|fall|winter|day)")
+DIGIT = re.compile(r"\d")
+_MON3 = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Lower-case substrings a pattern cannot match without ("#": a digit). Plain `in` tests
+# cost far less than running every pattern over every clause.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "iso": ("#",), "dmy": ("#",), "mdy": ("#",), "week": ("week",), "part_month": _MON3, "month": ("#",),
+    "bare_month": _MON3, "part_year": ("#",), "quarter": ("#",), "season": ("#",), "year": ("#",),
+    "end_rel": ("end",), "rel": ("week", "month", "year"), "day_rel": ("today", "tomorrow"), "weekday": ("day",),
+    "within": ("within",), "meeting": ("meeting", "session", "board", "council"),
+    "vague": ("future", "soon", "possible", "asap", "shortly", "course", "later", "coming", "earliest"),
+}
+QUICK_WORDS = (*_MON3, "week", "month", "year", "today", "tomorrow", "soon", "asap", "shortly", "future",
+               "due course", "later", "coming", "opportunity", "spring", "summer", "autumn", "fall", "winter",
+               "day")
 ANCHOR = re.compile(r" +(?i:of|from|after) +")
 REFERENCE = re.compile(r"(?i:\b(?:outage|incident|meeting|letter|e-?mail|call|report|minutes|visit|session|"
                        r"decision|order|message|attack|storm|accident|note)s? +(?:of|on|from|dated) +(?:the +)?)$")
@@ -206,10 +218,15 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     the past ("last held in 2007" is background), then the earliest and longest.
     """
     hi = len(s) if hi is None else hi
-    if not QUICK.search(s, lo, hi):
+    low = s[lo:hi].lower()
+    digit = DIGIT.search(s, lo, hi) is not None
+    if not digit and not any(w in low for w in QUICK_WORDS):
         return None  # most clauses name no time at all: skip the full pattern set
     found: list[tuple[int, int, str, tuple[date, date] | None]] = []
     for kind, pat in PATTERNS.items():
+        need = NEEDS.get(kind, ())
+        if need and not any((digit if w == "#" else w in low) for w in need):
+            continue  # substring tests are far cheaper than the patterns, which then run on few clauses
         for m in pat.finditer(s, lo, hi):
             g = m.groupdict()
             # Leave "in"/"on" out of due_text; PREFIX below puts "by"/"before" back in.

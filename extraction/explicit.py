@@ -80,7 +80,7 @@ def explicit(ctx: Ctx, a: int, b: int, in_section: bool) -> list[Cand] | None:
         return []  # "ACTION 2023-05/1 (Ada) publish the guidance - done."
     body = ACTION_ID.match(t, body).end()
     nick = NICK.match(t, body)
-    if nick and f"<{nick['o']}>" in ctx.flat:  # "#action tanya renew ...": a speaker in the chat log
+    if nick and nick["o"] in ctx.speakers:  # "#action tanya renew ...": a speaker in the chat log
         return [_item(ctx, a, b, nick["o"], t[nick.end():], kind, conf)]
     asks = ASKS_THAT.match(t, body)
     if asks:

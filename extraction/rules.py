@@ -15,6 +15,15 @@ from extraction.phrases import EVENT_NOUNS, base_verb, REL_INCLUDE, drop_soft, h
 from extraction.requests import requests, response
 from models.status import Kind
 
+# Every cue any rule below (or in requests.py) needs; a sentence without one yields nothing.
+# Matched on the lower-cased sentence without flags or \\b: several times faster than the rules.
+ANY_CUE = re.compile("|".join(re.escape(w).replace("\\ ", " +") for w in (
+    "ask request urg invit call appeal like desire wish hope propos suggest interest expressed voiced convey"
+    " repeat reiterat show indicat signal respond repli react plan prepar arrang schedul set slated expect due"
+    " foreseen will shall going agree decid resolv conclud discussion talks consultation negotiation work"
+    " process draft develop rethink revis redesign rework organi finali updat promis commit undert pledg offer"
+    " volunteer intend aim remain underway").split() + ["is to", "are to", "was to", "were to", "to be", "in place",
+                                                         "on track", "under way"]))
 PLANS = re.compile(r"\b(?:plans|preparations|arrangements) +(?:are|is|were|remain)? *(?:now +|already +|well +)?"
                    r"(?:underway|under +way|in +place|being +made|on +track) +(?:to|for) +(?P<rest>.+)", re.I)
 SCHEDULED = re.compile(r"\b(?P<aux>is|are|has +been|have +been|remains|remain|was|were|will +be) +(?:now +|still +|"
@@ -59,6 +68,8 @@ def prose(ctx: Ctx, a: int, b: int) -> list[Cand]:
     t = ctx.flat[a:b]
     if t[:1] in "\"“":
         return []  # a quotation: what someone said for the record, not a follow-up to track
+    if not ANY_CUE.search(t.lower()):
+        return []  # most background sentences: one cheap test instead of every rule
     answer = response(ctx, a, b)
     if answer is not None:
         return answer
