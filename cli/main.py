@@ -64,7 +64,9 @@ def ingest(files: Annotated[list[Path], typer.Argument(help="Record files (UTF-8
             print(f"{s['source']}: already ingested as record {s['record_id']}; nothing new")
             continue
         print(f"{s['source']}: record {s['record_id']} {s['title']!r}{when}: "
-              f"{len(s['created'])} new item(s), {len(s['linked'])} linked to known items")
+              f"{len(s['created'])} new item(s), {len(s['linked'])} linked to known items"
+              + "".join(f"; item {i} reported done: confirm with `followup update {i} --status done`"
+                        for i in s.get("done_proposed", [])))
 
 
 @app.command(epilog="Example: followup extract cable.txt --format json")

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from config import Policy
 from extraction import ExtractionResult
+from extraction.linking import Known, plan_links
 from models import ActionItem, ActionItemUpdate, Status
 from models import items as item_ops
 from notify import Routing, queue_item_notices, queue_status_change
@@ -23,14 +24,18 @@ class IngestSummary:
     new_record: bool
     created: list[int] = field(default_factory=list)
     linked: list[int] = field(default_factory=list)
+    done_proposed: list[int] = field(default_factory=list)  # known items this record reports done
     notifications: int = 0
 
 
 def store_extraction(*, session: Session, result: ExtractionResult, now: datetime,
                      policy: Policy, routing: Routing) -> IngestSummary:
     """Save a record with its items and queue their notices, in one transaction."""
+    known = [Known(*row) for row in item_ops.open_items_for_linking(session=session)]
+    plan = plan_links(result.record.text, result.items, known)
     ing = item_ops.ingest_record(session=session, record_in=result.record, items_in=result.items,
-                                 now=now, auto_accept=policy.auto_accept_confidence)
+                                 now=now, auto_accept=policy.auto_accept_confidence,
+                                 matches=plan.matches, reports=plan.reports)
     queued = []
     if ing.created:
         queued = queue_item_notices(session=session, items=ing.created,
@@ -40,6 +45,7 @@ def store_extraction(*, session: Session, result: ExtractionResult, now: datetim
     return IngestSummary(record_id=rec.id, title=rec.title, source=rec.source,
                          record_date=rec.record_date, new_record=ing.new_record,
                          created=[i.id for i in ing.created], linked=[i.id for i in ing.linked],
+                         done_proposed=[i.id for i in ing.done_proposed],
                          notifications=len(queued))
 
 
