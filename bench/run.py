@@ -106,7 +106,9 @@ def bench_db(n: int) -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    rows = bench_extract() + bench_db(N_ITEMS)
+    from extraction_bench import quality_rows, speed_rows  # issue 3: corpus scores, speed, adversarial text
+
+    rows = bench_extract() + quality_rows() + speed_rows() + bench_db(N_ITEMS)
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}\n")
     print("| what | result |\n| --- | --- |")
