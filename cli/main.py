@@ -46,8 +46,9 @@ def _files(paths: list[Path]) -> list[str]:
     """Check every file before anything is written: all are ingested or none."""
     from extraction import load_text
 
+    limit = get_settings().max_record_bytes
     for p in paths:
-        load_text(p)
+        load_text(p, max_bytes=limit)
     return [str(p) for p in paths]
 
 
@@ -76,7 +77,7 @@ def extract(file: Annotated[Path, typer.Argument(help="A record file (UTF-8 text
     from extraction import extract as run_extract, load_text
 
     fmt = _format(format)
-    result = run_extract(load_text(file), source=str(file))
+    result = run_extract(load_text(file, max_bytes=get_settings().max_record_bytes), source=str(file))
     rec = result.record
     if fmt == "json":
         items = [render.candidate_dict(i) for i in result.items]

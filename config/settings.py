@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     policy_file: Path = DEFAULTS_DIR / "policy.yaml"
     apprise_config: Path = DEFAULTS_DIR / "apprise.yaml"
     routing_file: Path = DEFAULTS_DIR / "routing.yaml"
+    max_record_mb: float = Field(default=20, gt=0)  # bigger record files are refused with a clear error
+
+    @property
+    def max_record_bytes(self) -> int:
+        return int(self.max_record_mb * 1024 * 1024)
 
     @property
     def db_url(self) -> str:

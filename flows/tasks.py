@@ -32,7 +32,7 @@ IO = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2),
 
 @task(name="read-record", **IO)
 def read_record(path: str) -> str:
-    return load_text(path)
+    return load_text(path, max_bytes=get_settings().max_record_bytes)
 
 
 @task(name="extract-items", cache_policy=NO_CACHE)
