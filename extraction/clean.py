@@ -39,6 +39,10 @@ LINE_START = re.compile(
     r"Resolution|DECISION|Decision|NEXT STEPS?|Next steps?)\b[^\n:]{0,20}:|ACTION[ \t]|[A-Z][A-Z.&' ]{1,40} TO [A-Z]{3,}\b)"
 )
 
+# Lines that are one action each: "ACTION: ...", "AI: ...", "TODO ...", "#action ...", "- [ ] ...".
+LABEL_LINE = re.compile(r"[ \t]*(?:[-*+] +\[[ xX]?\]|#action\b|(?:ACTION|Action|AI|TODO|To-?do|RESOLUTION|Resolution)"
+                        r"\b[^\n:]{0,20}:|ACTION[ \t]|[A-Z][A-Z.&' ]{1,40} TO [A-Z]{3,}\b)")
+
 # Numbered-paragraph markers ("1.", "(a)", "A.") are not part of a sentence.
 MARKER = re.compile(r"[ \t]*(?:\d{1,2}[.)]|\(\w{1,3}\))[ \t]+")
 
@@ -122,9 +126,13 @@ def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
     """Split a paragraph where a line starts a bullet or label; strip paragraph numbers."""
     cuts = [a]
     pos = c.text.find("\n", a, b)
+    labelled = LABEL_LINE.match(c.text, a, b) is not None
     while pos != -1:
-        if LINE_START.match(c.text, pos + 1, b) or _after_heading(c.text, pos, b):
+        # An action line ends at its line break unless the next line is indented (wrapped).
+        ends_label = labelled and c.text[pos + 1:pos + 2] not in (" ", "\t")
+        if ends_label or LINE_START.match(c.text, pos + 1, b) or _after_heading(c.text, pos, b):
             cuts.append(pos + 1)
+        labelled = LABEL_LINE.match(c.text, pos + 1, b) is not None
         pos = c.text.find("\n", pos + 1, b)
     cuts.append(b)
     units = []

@@ -42,6 +42,11 @@ ASKS_THAT = re.compile(r"(?P<r>[A-Z][\w/&.-]*(?: [A-Z][\w/&.-]*){0,3}) +(?:reque
 PAREN_OWNER = re.compile(r"\((?P<o>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2})\) *")
 TRAILING_OWNER = re.compile(r"(?P<rest>.+?) *(?:[-–—] *|\(|\[) *(?:owner:? *)?(?P<o>[A-Z][\w'’-]+"
                             r"(?: [A-Z][\w'’-]+)?)[)\]]? *\.?$")
+VERBS = frozenset("send draft review check ask prepare update write call book follow confirm share circulate"
+                  " schedule investigate fix renew add remove create make set get find contact publish file post"
+                  " start look reach test merge deploy run organize organise arrange email reply respond discuss"
+                  " edit read agree decide propose submit plan talk sync move close open clean document"
+                  " implement".split())
 NOT_NAMES = frozenset("It This That There These Those They We He She The A An Send Draft Review Check Ask"
                       " Prepare Update Write Call Book Follow Confirm Share Circulate Schedule".split())
 
@@ -80,7 +85,9 @@ def explicit(ctx: Ctx, a: int, b: int, in_section: bool) -> list[Cand] | None:
         return []  # "ACTION 2023-05/1 (Ada) publish the guidance - done."
     body = ACTION_ID.match(t, body).end()
     nick = NICK.match(t, body)
-    if nick and nick["o"] in ctx.speakers:  # "#action tanya renew ...": a speaker in the chat log
+    chat = t[:7].lower() == "#action"
+    if nick and (nick["o"] in ctx.speakers or chat and nick["o"].lower() not in VERBS):
+        # "#action tanya renew ...": meeting bots put the owner's nick first
         return [_item(ctx, a, b, nick["o"], t[nick.end():], kind, conf)]
     asks = ASKS_THAT.match(t, body)
     if asks:

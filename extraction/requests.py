@@ -27,6 +27,7 @@ PASSIVE = re.compile(r"\b(?:is|are|was|were|has +been|have +been) +(?:also +)?(?
 WEAK = re.compile(r"\b(?:(?:the|a|his|her|their|its|strong) +)?(?:desire|wish|hope|proposal|suggestion)"
                   r" +(?:for|to) +|\b(?:expressed|voiced|conveyed|repeated|reiterated|showed|indicated|signal+ed)"
                   r" +(?:[\w'’-]+ +){0,4}?interest +in +")
+THAT_SUBJECT = re.compile(r"(?:the +)?(?P<s>[A-Z][\w/&.-]*(?: [A-Z][\w/&.-]*){0,3}) +(?:to +|should +|will +)?(?=[a-z])")
 CLAUSE = re.compile(r"\b(?:said|says|is|are|was|were|will|would|has|have|had|did|does)\b")
 CONJ = re.compile(r" *(?:(?:and|as +well +as|also|plus) +)*")
 LIST_LEAD = re.compile(r"(?:(?:(?:an?|the|their|his|her) +)?(?:interest|desire|wish|request) +(?:in|for) +)?")
@@ -91,9 +92,13 @@ def _request_items(ctx: Ctx, a: int, b: int, cue_at: int, obj_at: int, g: str, o
             return []  # "expressed interest in the processes": no deliverable, no request
         if g == "cl":  # "requested that the Embassy provide ...": the Embassy is to act
             subj = parties(ctx, oa, min(eb, oa + 60))
+            named_subj = THAT_SUBJECT.match(ctx.flat, oa, eb)
             if subj and subj[0].start == oa:
                 owner = owner or ctx.resolve(subj[0], a)[0]
                 phrase = strip_due(ctx.flat[subj[0].end:eb], due)
+            elif named_subj:  # a name the directory does not know: "that ISN/ECC approve ..."
+                owner = owner or named_subj["s"]
+                phrase = strip_due(ctx.flat[named_subj.end():eb], due)
         if g == "vp" and phrase.split()[:1] and phrase.split()[0].lower() in ("the", "a", "an", "our", "their"):
             g = "np"  # "invited us to the opening of ...": a thing to attend, not a verb
             phrase = phrase if "invit" not in ctx.flat[cue_at:cue_at + 12] else "attending " + phrase
