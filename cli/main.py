@@ -72,12 +72,19 @@ def ingest(files: Annotated[list[Path], typer.Argument(help="Record files (UTF-8
 
 @app.command(epilog="Example: followup extract cable.txt --format json")
 def extract(file: Annotated[Path, typer.Argument(help="A record file (UTF-8 text).")],
-            format: FormatOpt = "table") -> None:
+            format: FormatOpt = "table",
+            rules: Annotated[bool, typer.Option("--rules", help="Use the rules even if FOLLOWUP_LLM_URL is set.")]
+            = False) -> None:
     """Show the action items a record holds, without storing anything."""
-    from extraction import extract as run_extract, load_text
+    from extraction import load_text
+    from flows.ops import extract_text
 
     fmt = _format(format)
-    result = run_extract(load_text(file, max_bytes=get_settings().max_record_bytes), source=str(file))
+    settings = get_settings()
+    result, note = extract_text(load_text(file, max_bytes=settings.max_record_bytes), settings=settings,
+                                source=str(file), use_model=not rules)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     rec = result.record
     if fmt == "json":
         items = [render.candidate_dict(i) for i in result.items]

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from config import Policy
-from extraction import ExtractionResult
+from config import Policy, Settings
+from extraction import ExtractionResult, extract
 from extraction.linking import Known, plan_links
 from models import ActionItem, ActionItemUpdate, Status
 from models import items as item_ops
@@ -26,6 +26,22 @@ class IngestSummary:
     linked: list[int] = field(default_factory=list)
     done_proposed: list[int] = field(default_factory=list)  # known items this record reports done
     notifications: int = 0
+
+
+def extract_text(text: str, *, settings: Settings, source: str | None = None, title: str | None = None,
+                 use_model: bool = True) -> tuple[ExtractionResult, str | None]:
+    """The rules' items, or the model's where FOLLOWUP_LLM_URL is set; a note says when the rules stood in."""
+    if not (use_model and settings.llm_url):
+        return extract(text, source=source, title=title), None
+    import httpx
+
+    from extraction.llm import LLMConfig, extract_llm
+
+    key = settings.llm_key.get_secret_value() if settings.llm_key else None
+    config = LLMConfig(url=settings.llm_url, model=settings.llm_model, key=key, timeout=settings.llm_timeout)
+    with httpx.Client() as client:
+        res = extract_llm(text, client=client, config=config, source=source, title=title)
+    return res.result, res.note
 
 
 def store_extraction(*, session: Session, result: ExtractionResult, now: datetime,
