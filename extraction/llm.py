@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 from extraction.core import ExtractionResult, extract
 from extraction.people import Directory
 from models.status import Kind
-from models.tables import ActionItemCreate
+from models.tables import ActionItemCreate, ItemBase
 
 PROMPT = """You extract follow-up items from a meeting record (cable, minutes, readout, press release).
 An item is something someone must still do: a request (a counterpart asks for something), a commitment
@@ -33,15 +33,11 @@ the time or null, "due_start": "YYYY-MM-DD" or null, "due_end": "YYYY-MM-DD" or 
 sentence or clause copied from the record, "confidence": 0..1}]}. Resolve dates against the record date."""
 
 
-class LLMItem(BaseModel):
+class LLMItem(ItemBase):
+    """An item as the model states it; its evidence span is found in the text, not taken from the model."""
+
     title: str = Field(min_length=2, max_length=200)
     kind: Kind
-    requester: str | None = None
-    owner: str | None = None
-    counterpart: str | None = None
-    due_text: str | None = None
-    due_start: date | None = None
-    due_end: date | None = None
     evidence: str = Field(min_length=3)
     confidence: float = Field(default=0.7, ge=0, le=1)
 
