@@ -71,6 +71,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "within": ("within",), "meeting": ("meeting", "session", "board", "council"),
     "vague": ("future", "soon", "possible", "asap", "shortly", "course", "later", "coming", "earliest"),
 }
+NEED_WORDS = frozenset(w for need in NEEDS.values() for w in need if w != "#")
 QUICK_WORDS = (*_MON3, "week", "month", "year", "today", "tomorrow", "soon", "asap", "shortly", "future",
                "due course", "later", "coming", "opportunity", "spring", "summer", "autumn", "fall", "winter",
                "day")
@@ -219,13 +220,15 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     """
     hi = len(s) if hi is None else hi
     low = s[lo:hi].lower()
-    digit = DIGIT.search(s, lo, hi) is not None
-    if not digit and not any(w in low for w in QUICK_WORDS):
+    present = {w for w in NEED_WORDS if w in low}
+    if DIGIT.search(s, lo, hi):
+        present.add("#")
+    if not present and not any(w in low for w in QUICK_WORDS):
         return None  # most clauses name no time at all: skip the full pattern set
     found: list[tuple[int, int, str, tuple[date, date] | None]] = []
     for kind, pat in PATTERNS.items():
-        need = NEEDS.get(kind, ())
-        if need and not any((digit if w == "#" else w in low) for w in need):
+        need = NEEDS.get(kind)
+        if need and present.isdisjoint(need):
             continue  # substring tests are far cheaper than the patterns, which then run on few clauses
         for m in pat.finditer(s, lo, hi):
             g = m.groupdict()

@@ -101,3 +101,20 @@ def test_windows_and_an_empty_score() -> None:
     assert parse_window(date(2010, 2, 1)) == (date(2010, 2, 1), date(2010, 2, 1))
     assert parse_window(None) == (None, None)
     assert Score().f1 == 1.0  # nothing to find and nothing found is right
+
+
+def test_extract_json_gives_each_item_its_evidence_span(seeds) -> None:
+    import json
+    import os
+    import subprocess
+
+    path = seeds / "002_e34cec0141987b43.txt"
+    out = subprocess.run([str(REPO / ".venv" / "bin" / "followup"), "extract", str(path), "--format", "json"],
+                         capture_output=True, text=True, timeout=120, env=os.environ | {"FOLLOWUP_LLM_URL": ""})
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    text = load_text(path)
+    assert data["record"]["date"] == "2009-10-09" and len(data["action_items"]) >= 5
+    for it in data["action_items"]:
+        assert text[it["evidence_start"]:it["evidence_end"]] == it["evidence"]
+        assert 0 < it["confidence"] <= 1
