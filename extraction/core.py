@@ -188,7 +188,7 @@ def _settle_people(cands: list[Cand], ctx: Ctx, c: Cleaned) -> None:
     for x in cands:
         x.requester = d.normalise(x.requester)
         x.owner = d.normalise(x.owner)
-        if x.owner == "I":  # in a readout, "I promised" is the writer
+        if x.owner == "I":  # in a readout, "I promised" and "they asked us" are the writer
             x.owner = d.normalise(sender["n"].strip()) if sender else None
         if x.requester is None and x.kind in (Kind.commitment, Kind.planned_event):
             # "a request by Russian Customs for NII training" earlier on: they asked for this course.
@@ -198,6 +198,8 @@ def _settle_people(cands: list[Cand], ctx: Ctx, c: Cleaned) -> None:
         req_org = d.org_of(x.requester) or (x.requester if x.requester in d.orgs else None)
         if x.owner is None and x.kind != Kind.action:
             x.owner = _default_owner(x, ctx, para, {x.requester, req_org})
+        if x.owner is None and x.kind == Kind.request and sender:
+            x.owner = d.normalise(sender["n"].strip())  # a readout's requests were made to the writer's side
         x.counterpart = _counterpart(x, ctx, para, req_org)
         if x.via and x.counterpart:
             x.counterpart = f"{x.counterpart} (via {x.via})"

@@ -39,7 +39,8 @@ HEAD_VERB = {
 }
 EVENT_NOUNS = frozenset("meeting meetings review reviews conference workshop seminar session talks"
                         " consultations summit event briefing call forum round exchange visit tour trip"
-                        " mission course training ceremony signing hearing".split())
+                        " mission course training ceremony signing hearing day exercise opening fair festival"
+                        " launch reception dinner".split())
 VAGUE_NOUNS = frozenset("cooperation support partnership relations dialogue engagement interest contacts"
                         " ties collaboration discussions work".split())
 NOMINAL = {"resumption": "Resume", "establishment": "Establish", "organization": "Organize",

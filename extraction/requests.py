@@ -46,6 +46,8 @@ def requests(ctx: Ctx, a: int, b: int) -> list[Cand]:
         if shape:
             addr = parties(ctx, rest_at + shape.start("addr"), rest_at + shape.end("addr"))
             owner = ctx.resolve(addr[0], a)[0] if addr else named((shape["addr"] or "").strip())
+            if (shape["addr"] or "").strip() in ("us", "me"):
+                owner = "I"  # "they asked us": the writer's side; core.py puts the sender's name in
             g = "np" if shape["np"] else "vp" if shape["vp"] else "cl"
             obj_at = rest_at + shape.start(g)
         else:
