@@ -23,6 +23,11 @@ DONE_CUE = re.compile(r"\b(?:was|were|has +been|have +been|had +been)\s+(?:succe
                       r"delivered|conducted|concluded|finished|sent|submitted|approved|published|organi[sz]ed|"
                       r"carried\s+out|implemented|finali[sz]ed|done|provided|shared|circulated)\b|\btook\s+place\b|"
                       r"\b(?:is|are)\s+(?:now\s+)?(?:done|complete|completed|finished|closed)\b", re.IGNORECASE)
+# Under way but not finished: "the MOU draft was sent", "work on the course has started".
+PROGRESS_CUE = re.compile(r"\b(?:draft|outline|first\s+version|proposal|agenda)\b[^.;]{0,60}?\b(?:was|were|has\s+been|"
+                          r"have\s+been)\s+(?:sent|shared|circulated|delivered|submitted|prepared)\b|"
+                          r"\b(?:is|are)\s+(?:now\s+)?(?:underway|under\s+way|in\s+progress)\b|"
+                          r"\bwork\b[^.;]{0,40}?\b(?:has|have)\s+(?:started|begun)\b", re.IGNORECASE)
 MOVED_CUE = re.compile(r"\b(?:moved|rescheduled|postponed|delayed|brought\s+forward|pushed\s+back|changed|shifted|"
                        r"now\s+(?:planned|scheduled|set|expected|due))\b", re.IGNORECASE)
 GENERIC = frozenset("hold arrange provide consider set deliver follow send make take give get meeting item".split())
@@ -95,8 +100,10 @@ def plan_links(text: str, items: list[ActionItemCreate], known: list[Known]) -> 
         taken.add(kid)
         due = find_due(c.flat, ref, s.start, s.end) if MOVED_CUE.search(s.text) else None
         dated = due is not None and due.due_start is not None
+        progress = bool(PROGRESS_CUE.search(s.text))
         plan.reports.append(ItemReport(item_id=kid, evidence=text[s.start:s.end], start=s.start, end=s.end,
-                                   done=bool(DONE_CUE.search(s.text)), due_text=due.text if dated else None,
+                                   done=not progress and bool(DONE_CUE.search(s.text)), progress=progress,
+                                   due_text=due.text if dated else None,
                                    due_start=due.due_start if dated else None,
                                    due_end=due.due_end if dated else None))
     return plan

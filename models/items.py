@@ -52,6 +52,7 @@ class ItemReport:
     start: int
     end: int
     done: bool  # the record reports it finished: propose `done` for review
+    progress: bool = False  # the record reports it under way ("the draft was sent"): a status hint
     due_text: str | None = None  # a new time for it ("moved to 8-10 February")
     due_start: date | None = None
     due_end: date | None = None
@@ -153,8 +154,11 @@ def _report(session: Session, item: ActionItem, record: MeetingRecord, rep: Item
               item_in=ActionItemCreate(title=item.title, evidence=rep.evidence, evidence_start=rep.start,
                                        evidence_end=rep.end, due_text=rep.due_text, due_start=rep.due_start,
                                        due_end=rep.due_end))
-    if rep.done and Status(item.status) not in (Status.done, Status.cancelled, Status.rejected):
-        quote = " ".join(rep.evidence.split())[:200]
+    quote = " ".join(rep.evidence.split())[:200]
+    if rep.progress:
+        _event(session, item, kind="progress-reported", actor=actor, at=at,
+               note=f"record {record.id} reports progress: \"{quote}\"")
+    elif rep.done and Status(item.status) not in (Status.done, Status.cancelled, Status.rejected):
         # Only a proposal: the status stays as it is until a person confirms.
         _event(session, item, kind="done-proposed", actor=actor, at=at,
                note=f"record {record.id} reports it done, confirm or ignore: \"{quote}\"")

@@ -106,3 +106,16 @@ def test_the_follow_up_report_links_instead_of_duplicating(engine) -> None:
         assert set(later.linked) <= set(first.created) and len(later.linked) == 2
         titles = [items.get_item(session=s, item_id=i).title for i in later.created]
         assert not any("Program Review" in t or "NII" in t for t in titles)
+
+
+def test_a_sent_draft_is_progress_not_done(engine) -> None:
+    text = "R 011200Z FEB 10\nSUBJECT: UPDATE\n\n1. The draft MOU between US and Russian Customs was sent to the FCS.\n"
+    plan = plan_links(text, extract(text).items, [REVIEW, MOU, COURSE])
+    assert [(r.item_id, r.done, r.progress) for r in plan.reports] == [(2, False, True)]
+    with session_scope(engine) as s:
+        first = _store(s, load_text(EXAMPLES / "2009-10-09-exbs-cable.txt"), "cable")
+        mou = next(i for i in first.created if "MOU" in items.get_item(session=s, item_id=i).title)
+        later = _store(s, text, "progress")
+        assert later.linked == [mou] and later.done_proposed == []
+        last = items.item_history(session=s, item_id=mou)[-1]
+        assert last.kind == "progress-reported" and "was sent" in last.note
