@@ -30,6 +30,7 @@ SCHEDULED = re.compile(r"\b(?P<aux>is|are|has +been|have +been|remains|remain|wa
                        r"tentatively +|provisionally +|currently +)?(?:planned|scheduled|set|slated|expected|"
                        r"due|foreseen)(?! +by)\b")
 WILL_HAPPEN = re.compile(r"\b(?:will|shall|is +to|are +to) +(?:be +held|take +place|convene|reconvene|be +on|meet)\b")
+TO_VERB = re.compile(r" +to +(?P<v>begin|start|open|close|resume|end|finish|launch|conclude|arrive|run)\b")
 # "Officials said the commission ...": who reported it is not what will happen.
 REPORTED = re.compile(r"^.{0,80}?\b(?:said|says|stated|announced|confirmed|noted|reported|added) +(?:that +)?")
 NOT_NP = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does)\b|\b(?:which|that|who)$")
@@ -126,6 +127,11 @@ def _planned(ctx: Ctx, a: int, b: int) -> Cand | None:
     conf = 0.8 if due and due.due_start else 0.6
     if m.re is SCHEDULED and m["aux"] in ("was", "were"):
         conf -= 0.1  # "was scheduled for": perhaps moved since
+    then = TO_VERB.match(t, m.end())
+    if then and kind != Kind.planned_event:  # "Construction is expected to begin in spring": begin construction
+        core = strip_due(subj, due)
+        title = f"{then['v'].capitalize()} {core[:1].lower()}{core[1:]}"
+        return make(ctx, kind, a, b, title, subj, conf, due)
     return make(ctx, kind, a, b, title_from_np(strip_due(subj, due), "Hold"), subj, conf, due)
 
 

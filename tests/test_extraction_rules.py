@@ -213,6 +213,8 @@ def test_chat_log_actions_and_the_discussion_before_them() -> None:
          "Hold a meeting of the commission", None, date(2022, 6, 6)),
         ("From: Nadia Hossain\nDate: 14 October 2019\n\nThey asked us to share the survey data. "
          "I promised to send it by 25 October.", "Share the survey data", "Nadia Hossain", date(2019, 10, 25)),
+        ("Date: 2021-02-04\n\nConstruction of the first station is expected to begin in the spring of 2022.",
+         "Begin construction of the first station", None, date(2022, 5, 31)),
         ("Date: 2024-03-06\n\nThe board decided to accept the Halvorsen bid. Ben Osei will sign the "
          "contract by the end of the month.", "Sign the contract", "Ben Osei", date(2024, 3, 31)),
     ],
