@@ -111,8 +111,8 @@ def ingest_record(*, session: Session, record_in: RecordCreate, items_in: list[A
     """Store a record and its items; the same text twice creates nothing new.
 
     Items with confidence >= `auto_accept` start `open`, the rest `proposed`.
-    An item that matches a known one (`matches`: index in items_in -> item id,
-    else the same title) is linked to it instead of duplicated. `reports` are
+    An item that matches a known one (`matches`: index in items_in -> item id;
+    without `matches`, the same title) is linked to it instead of duplicated. `reports` are
     sentences about known items: each becomes a mention, a moved due window an
     update, and a report of it done a `done-proposed` event for a person to confirm.
     """
@@ -128,7 +128,8 @@ def ingest_record(*, session: Session, record_in: RecordCreate, items_in: list[A
     for n, item_in in enumerate(items_in):
         hint = (matches or {}).get(n)
         known = session.get(ActionItem, hint) if hint is not None else None
-        known = known or find_matching_item(session=session, item_in=item_in)
+        if matches is None:  # no topic matching was done: fall back to the same title
+            known = find_matching_item(session=session, item_in=item_in)
         if known is not None:
             link_item(session=session, item=known, record=record, item_in=item_in, now=at, actor=actor)
             result.linked.append(known)

@@ -119,3 +119,12 @@ def test_a_sent_draft_is_progress_not_done(engine) -> None:
         assert later.linked == [mou] and later.done_proposed == []
         last = items.item_history(session=s, item_id=mou)[-1]
         assert last.kind == "progress-reported" and "was sent" in last.note
+
+
+def test_a_generic_title_in_another_record_is_a_new_item(engine) -> None:
+    a = "Date: 2017-07-20\n\nKelby committee. The next meeting will be held on 14 September 2017.\n"
+    b = "Date: 2023-06-15\n\nGarden group. The next meeting will be held on 3 July 2023.\n"
+    with session_scope(engine) as s:
+        first, second = _store(s, a, "a"), _store(s, b, "b")
+        assert len(first.created) == 1 and len(second.created) == 1 and second.linked == []
+        assert items.get_item(session=s, item_id=first.created[0]).due_end == date(2017, 9, 14)
