@@ -72,6 +72,13 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "vague": ("future", "soon", "possible", "asap", "shortly", "course", "later", "coming", "earliest"),
 }
 NEED_WORDS = frozenset(w for need in NEEDS.values() for w in need if w != "#")
+# Case-sensitive tokens a pattern's match must contain; one short search per clause rules out
+# most patterns where the word tests above cannot ("may" the verb, "dec" in "decided").
+TOKENS = {"month": re.compile("|".join(w.capitalize() for w in _MON3) + "|" + "|".join(w.upper() for w in _MON3)),
+          "year": re.compile(r"(?:19|20)\d\d"), "iso": re.compile(r"\d{4}-\d\d-\d\d")}
+NEEDS_TOKEN = {"iso": "iso", "dmy": "month", "mdy": "month", "week": "month", "part_month": "month",
+               "month": "month", "bare_month": "month", "meeting": "month", "part_year": "year",
+               "quarter": "year", "season": "year", "year": "year"}
 QUICK_WORDS = (*_MON3, "week", "month", "year", "today", "tomorrow", "soon", "asap", "shortly", "future",
                "due course", "later", "coming", "opportunity", "spring", "summer", "autumn", "fall", "winter",
                "day")
@@ -226,10 +233,17 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     if not present and not any(w in low for w in QUICK_WORDS):
         return None  # most clauses name no time at all: skip the full pattern set
     found: list[tuple[int, int, str, tuple[date, date] | None]] = []
+    tokens: dict[str, bool] = {}
     for kind, pat in PATTERNS.items():
         need = NEEDS.get(kind)
         if need and present.isdisjoint(need):
             continue  # substring tests are far cheaper than the patterns, which then run on few clauses
+        token = NEEDS_TOKEN.get(kind)
+        if token:
+            if token not in tokens:
+                tokens[token] = TOKENS[token].search(s, lo, hi) is not None
+            if not tokens[token]:
+                continue
         for m in pat.finditer(s, lo, hi):
             g = m.groupdict()
             # Leave "in"/"on" out of due_text; PREFIX below puts "by"/"before" back in.
