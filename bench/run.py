@@ -107,8 +107,10 @@ def bench_db(n: int) -> list[tuple[str, str]]:
 
 def main() -> None:
     from dispatch import bench_dispatch  # bench/dispatch.py
+    from extraction_bench import quality_rows, speed_rows  # issue 3: corpus scores, speed, adversarial text
 
-    rows = bench_extract() + bench_db(N_ITEMS) + bench_dispatch()
+    rows = (bench_extract() + quality_rows() + speed_rows() + bench_db(N_ITEMS)
+            + bench_dispatch())
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}\n")
     print("| what | result |\n| --- | --- |")

@@ -45,8 +45,9 @@ def _files(paths: list[Path]) -> list[str]:
     """Check every file before anything is written: all are ingested or none."""
     from extraction import load_text
 
+    limit = get_settings().max_record_bytes
     for p in paths:
-        load_text(p)
+        load_text(p, max_bytes=limit)
     return [str(p) for p in paths]
 
 
@@ -63,17 +64,26 @@ def ingest(files: Annotated[list[Path], typer.Argument(help="Record files (UTF-8
             print(f"{s['source']}: already ingested as record {s['record_id']}; nothing new")
             continue
         print(f"{s['source']}: record {s['record_id']} {s['title']!r}{when}: "
-              f"{len(s['created'])} new item(s), {len(s['linked'])} linked to known items")
+              f"{len(s['created'])} new item(s), {len(s['linked'])} linked to known items"
+              + "".join(f"; item {i} reported done: confirm with `followup update {i} --status done`"
+                        for i in s.get("done_proposed", [])))
 
 
 @app.command(epilog="Example: followup extract cable.txt --format json")
 def extract(file: Annotated[Path, typer.Argument(help="A record file (UTF-8 text).")],
-            format: FormatOpt = "table") -> None:
+            format: FormatOpt = "table",
+            rules: Annotated[bool, typer.Option("--rules", help="Use the rules even if FOLLOWUP_LLM_URL is set.")]
+            = False) -> None:
     """Show the action items a record holds, without storing anything."""
-    from extraction import extract as run_extract, load_text
+    from extraction import load_text
+    from flows.ops import extract_text
 
     fmt = _format(format)
-    result = run_extract(load_text(file), source=str(file))
+    settings = get_settings()
+    result, note = extract_text(load_text(file, max_bytes=settings.max_record_bytes), settings=settings,
+                                source=str(file), use_model=not rules)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     rec = result.record
     if fmt == "json":
         items = [render.candidate_dict(i) for i in result.items]

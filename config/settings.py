@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULTS_DIR = Path(__file__).resolve().parent
@@ -94,6 +94,16 @@ class Settings(BaseSettings):
     apprise_config: Path = DEFAULTS_DIR / "apprise.yaml"
     routing_file: Path = DEFAULTS_DIR / "routing.yaml"
     directory_file: Path = DEFAULTS_DIR / "directory.yaml"  # people's own tags and time zones
+    max_record_mb: float = Field(default=20, gt=0)  # bigger record files are refused with a clear error
+    # Optional model-based extractor: an OpenAI-compatible chat-completions endpoint.
+    llm_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_key: SecretStr | None = None  # never logged: SecretStr prints as '**********'
+    llm_timeout: float = Field(default=60, gt=0)
+
+    @property
+    def max_record_bytes(self) -> int:
+        return int(self.max_record_mb * 1024 * 1024)
 
     @property
     def db_url(self) -> str:

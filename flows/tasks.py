@@ -6,12 +6,12 @@ import random
 from dataclasses import asdict
 from datetime import datetime
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from config import ConfigError
-from extraction import ExtractionResult, extract, load_text
+from extraction import ExtractionResult, load_text
 from flows import ops
 from flows.deps import get_engine, get_settings
 from models import FollowupError, session_scope
@@ -32,12 +32,15 @@ IO = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2),
 
 @task(name="read-record", **IO)
 def read_record(path: str) -> str:
-    return load_text(path)
+    return load_text(path, max_bytes=get_settings().max_record_bytes)
 
 
 @task(name="extract-items", cache_policy=NO_CACHE)
 def extract_items(text: str, source: str | None, title: str | None) -> ExtractionResult:
-    return extract(text, source=source, title=title)
+    result, note = ops.extract_text(text, settings=get_settings(), source=source, title=title)
+    if note:
+        get_run_logger().warning("%s: %s", source or "record", note)
+    return result
 
 
 @task(name="store-record", **IO)
