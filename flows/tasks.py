@@ -12,7 +12,7 @@ from prefect.tasks import exponential_backoff
 
 from config import ConfigError
 from extraction import ExtractionResult, extract, load_text
-from flows import ops
+from flows import ops, report
 from flows.deps import get_engine, get_settings
 from models import FollowupError, session_scope
 from notify import dispatch_due, load_apprise, load_routing, run_sweep
@@ -72,3 +72,42 @@ def send_due(now: datetime, limit: int, seed: int | None) -> dict:
                           policy=settings.policy, now=now, limit=limit,
                           rng=random.Random(seed))
     return {"sent": report.sent, "failed": report.failed, "dead": report.dead}
+
+
+@task(name="publish-action-items", **IO)
+def publish_action_items(now: datetime) -> int:
+    """Refresh the `action-items` table artifact; returns how many rows it shows."""
+    from prefect.artifacts import create_table_artifact
+
+    settings = get_settings()
+    with session_scope(get_engine(settings)) as session:
+        rows, total = report.action_items_table(session=session, now=now, zone=settings.policy.zone)
+    create_table_artifact(table=rows, key="action-items",
+                          description=report.table_description(len(rows), total, _api_url()))
+    return len(rows)
+
+
+@task(name="publish-ingest-report", cache_policy=NO_CACHE)
+def publish_ingest_report(results: list[ExtractionResult], summaries: list[dict]) -> None:
+    from prefect.artifacts import create_markdown_artifact
+
+    create_markdown_artifact(markdown=report.ingest_report(results, summaries), key="ingest-report",
+                             description=f"{len(summaries)} record(s) ingested")
+
+
+@task(name="publish-weekly-digest", **IO)
+def publish_digest(now: datetime) -> str:
+    from prefect.artifacts import create_markdown_artifact
+
+    settings = get_settings()
+    with session_scope(get_engine(settings)) as session:
+        text = report.weekly_digest(session=session, now=now, zone=settings.policy.zone)
+    create_markdown_artifact(markdown=text, key="weekly-digest", description="per owner")
+    return text
+
+
+def _api_url() -> str | None:
+    """Where the rest of a long table lives: the HTTP API, when one is configured."""
+    import os
+
+    return os.environ.get("FOLLOWUP_API_URL")
