@@ -208,3 +208,17 @@ def test_sigterm_stops_everything_it_started(stack):
     stack.wait_for("stopped prefect-server", timeout=10)
     assert _ours(marker) == []
     assert not (stack.data_dir / "logs" / "prefect-server.log").read_text().count("Traceback")
+
+
+def test_up_on_a_busy_port_says_which_flag_to_change(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run([str(BIN / "followup"), "up", "--port", str(port)], capture_output=True,
+                              text=True, env=_env(tmp_path / "data"), timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr == f"error: port {port} on 127.0.0.1 is in use; pass --port with a free port\n"
+    assert not (tmp_path / "data" / "logs").exists()  # nothing was started
