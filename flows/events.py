@@ -10,6 +10,7 @@ Prefect 3.8 starts a temporary server to receive the event and then loses it.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -66,7 +67,7 @@ def build_event(audit: dict, item: ActionItem | None, record: MeetingRecord | No
     if item is not None and item.owner:
         related.append({"prefect.resource.id": owner_resource_id(item.owner),
                         "prefect.resource.role": "owner", "prefect.resource.name": item.owner})
-    if audit["kind"] == "status-changed" or audit["kind"] == "created":
+    if audit["kind"] in ("status-changed", "created"):
         old, new = audit["from_status"], audit["to_status"]
     elif audit["changes"]:
         old = {k: v[0] for k, v in audit["changes"].items()}
@@ -83,8 +84,6 @@ def build_event(audit: dict, item: ActionItem | None, record: MeetingRecord | No
 
 
 def _audit_dict(ev: ActionEvent) -> dict:
-    import json
-
     return {"item_id": ev.item_id, "kind": ev.kind, "actor": ev.actor, "at": ev.at.isoformat(),
             "from_status": ev.from_status, "to_status": ev.to_status, "note": ev.note,
             "changes": json.loads(ev.changes) if ev.changes else None}

@@ -137,6 +137,12 @@ def test_ingest_from_another_terminal_then_the_sweep_deployment(stack, seeds):
 
     [dep] = stack.post("/deployments/filter", {"deployments": {"name": {"any_": ["sweep"]}}})
     assert dep["schedules"][0]["schedule"]["cron"] == "0 * * * *"
+    # The scheduler really makes runs from it (SQLAlchemy 2.1 silently stops that).
+    deadline = time.monotonic() + 120
+    while not stack.post("/flow_runs/filter", {"deployments": {"id": {"any_": [dep["id"]]}},
+                                               "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}}}):
+        assert time.monotonic() < deadline, "no scheduled sweep runs"
+        threading.Event().wait(0.5)
     run = stack.post(f"/deployments/{dep['id']}/create_flow_run",
                      {"parameters": {"now": "2010-02-01T09:00:00+00:00"}})
     done = _wait_run(stack, run["id"])
