@@ -9,9 +9,13 @@ from sqlmodel import Session
 
 from config import Policy
 from extraction import ExtractionResult
+from flows import events
 from models import ActionItem, ActionItemUpdate, Status
 from models import items as item_ops
 from notify import Routing, queue_item_notices, queue_status_change
+
+# Whoever changes items through here (CLI, flows, the HTTP API) emits their Prefect events.
+events.install()
 
 
 @dataclass

@@ -87,7 +87,7 @@ def publish_action_items(now: datetime) -> int:
     return len(rows)
 
 
-@task(name="publish-ingest-report", cache_policy=NO_CACHE)
+@task(name="publish-ingest-report", **IO)
 def publish_ingest_report(results: list[ExtractionResult], summaries: list[dict]) -> None:
     from prefect.artifacts import create_markdown_artifact
 

@@ -174,3 +174,27 @@ def test_without_a_prefect_api_nothing_is_emitted_and_prefect_is_not_imported(db
                           cwd=REPO, timeout=120)
     assert proc.returncode == 0 and proc.stdout.strip().endswith("OK"), proc.stderr[-2000:]
     assert not (tmp_path / "prefect").exists()  # no temporary server was started
+
+
+def test_event_names_and_resources_from_audit_rows():
+    from flows.events import build_event, owner_resource_id
+    from models import ActionItem, MeetingRecord
+
+    audit = {"item_id": 7, "kind": "updated", "actor": "bob", "at": "2010-01-01T00:00:00+00:00",
+             "from_status": None, "to_status": None, "note": None,
+             "changes": {"owner": ["CBP", "MFA"]}}
+    item = ActionItem(id=7, title="Send the list", owner="Office of Field Ops", record_id=3,
+                      created_at=NOW, updated_at=NOW)
+    record = MeetingRecord(id=3, title="Cable", text="x", content_hash="h", ingested_at=NOW)
+    ev = build_event(audit, item, record)
+    assert ev["event"] == "followup.action-item.updated"
+    assert ev["payload"]["old"] == {"owner": "CBP"} and ev["payload"]["new"] == {"owner": "MFA"}
+    assert ev["resource"] == {"prefect.resource.id": "followup.action-item.7",
+                              "prefect.resource.name": "Send the list"}
+    assert [r["prefect.resource.id"] for r in ev["related"]] == [
+        "followup.meeting-record.3", "followup.owner.office-of-field-ops"]
+    audit["changes"] = {"due_end": ["2010-02-01", "2010-02-08"], "owner": ["a", "b"]}
+    assert build_event(audit, item, record)["event"] == "followup.action-item.due-changed"
+    assert build_event(audit | {"kind": "mystery"}, item, record) is None
+    assert build_event(audit, None, None)["related"] == []  # an item deleted since: still named
+    assert owner_resource_id("  ") == "followup.owner.unknown"
