@@ -88,6 +88,8 @@ def free_port() -> int:
 
 def check_port(port: int, flag: str) -> int:
     with socket.socket() as s:
+        # As the servers do: a port left in TIME_WAIT by the last `up` is free to use.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
