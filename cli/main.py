@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 import flows  # noqa: F401  (sets the no-telemetry variables before anything imports Prefect)
-from cli import parse, render, up
+from cli import bulk, db, parse, render, up
 from config import ConfigError
 from flows.deps import get_engine, get_settings
 from models import ActionItemUpdate, FollowupError, InvalidInput, Status, parse_status, session_scope
@@ -217,6 +217,8 @@ def demo(records: Annotated[Optional[Path], typer.Option(help="Folder of example
     run_demo(records)
 
 
+bulk.register(app)
+app.add_typer(db.app, name="db")
 up.register(app)
 
 

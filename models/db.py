@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 import models.tables  # noqa: F401  (registers the tables on the metadata)
 
@@ -35,8 +35,10 @@ def make_engine(url: str) -> Engine:
 
 
 def init_db(engine: Engine) -> None:
-    """Create missing tables (alembic migrations replace this in issue 7)."""
-    SQLModel.metadata.create_all(engine)
+    """Bring the schema up to date (alembic migrations; one query when it already is)."""
+    from models.schema import ensure_schema
+
+    ensure_schema(engine)
 
 
 @contextmanager

@@ -23,10 +23,15 @@ def queue_notification(*, session: Session, notification_in: NotificationCreate,
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
         # ON CONFLICT DO NOTHING holds against concurrent sweeps without aborting the transaction.
-        insert = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(Notification)
-        res = session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["key"]))
-        if res.rowcount != 1:
+        table = Notification.__table__
+        # RETURNING, not rowcount: psycopg reports -1 for an ORM-routed insert. Values go
+        # as parameters so the statement compiles once per sweep, not once per message.
+        stmt = ((sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
+                .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id))
+        new_id = session.execute(stmt, values).scalar_one_or_none()
+        if new_id is None:
             return None
+        return session.get(Notification, new_id)
     else:  # pragma: no cover - other databases
         try:
             with session.begin_nested():
@@ -34,6 +39,30 @@ def queue_notification(*, session: Session, notification_in: NotificationCreate,
         except IntegrityError:
             return None
     return session.exec(select(Notification).where(Notification.key == notification_in.key)).one()
+
+
+def queue_notifications(*, session: Session, notifications_in: list[NotificationCreate],
+                        now: datetime) -> list[Notification]:
+    """Queue many messages in one statement; returns those whose keys were new, in order."""
+    if not notifications_in:
+        return []
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):  # pragma: no cover - other databases
+        queued = (queue_notification(session=session, notification_in=n, now=now)
+                  for n in notifications_in)
+        return [n for n in queued if n is not None]
+    at = as_utc(now)
+    rows = [n.model_dump() | {"status": NS.pending, "attempts": 0, "next_attempt_at": at,
+                              "created_at": at} for n in notifications_in]
+    table = Notification.__table__
+    stmt = ((sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
+            .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id))
+    session.flush()  # pending ORM rows (items, events) first: the insert bypasses the unit of work
+    new_ids = [r[0] for r in session.execute(stmt, rows)]
+    if not new_ids:
+        return []
+    loaded = session.exec(select(Notification).where(col(Notification.id).in_(new_ids))).all()
+    return sorted(loaded, key=lambda n: n.id)
 
 
 def get_notification(*, session: Session, notification_id: int) -> Notification:

@@ -34,7 +34,7 @@ from config import Policy
 from models import ActionItem, MeetingRecord, Notification, NotificationCreate, Status
 from models.clock import as_utc
 from models.items import add_event
-from models.outbox import queue_notification
+from models.outbox import queue_notification, queue_notifications
 from models.status import ACTIVE
 from notify.routing import Routing
 from notify.templates import render
@@ -166,6 +166,7 @@ def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: dateti
         queued_before = set(session.exec(select(Notification.key)
                                          .where(col(Notification.key).in_(keys))).all()) if keys else set()
         titles = _record_titles(session, [i for i, _ in due])
+        fresh = []
         for item, notice in due:
             if notice.key in queued_before:
                 report.skipped_existing += 1
@@ -174,8 +175,14 @@ def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: dateti
             title, body = render(kind=notice.kind, item=item, record_title=titles.get(item.record_id),
                                  now=at, zone=zone, level=notice.level, extra=extra)
             tags = routing.tags_for(kind=notice.kind, item=item, level=notice.level)
-            queued = _queue(session, key=notice.key, kind=notice.kind, item=item, tags=tags,
-                            title=title, body=body, now=at)
+            fresh.append((item, notice, NotificationCreate(
+                key=notice.key, kind=notice.kind, item_id=item.id, tags=",".join(tags),
+                title=title, body=body)))
+        # One insert a batch: a sweep over many items costs statements per batch, not per message.
+        queued_now = {n.key: n for n in queue_notifications(
+            session=session, notifications_in=[n for _, _, n in fresh], now=at)}
+        for item, notice, _ in fresh:
+            queued = queued_now.get(notice.key)
             if queued is None:  # another sweep queued it since we looked
                 report.skipped_existing += 1
                 continue

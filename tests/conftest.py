@@ -29,10 +29,59 @@ def seeds() -> Path:
     return seeds_dir()
 
 
-@pytest.fixture
-def db_url(tmp_path, monkeypatch) -> str:
-    """A fresh SQLite file, also what Settings (and so flows and the CLI) will use."""
-    url = f"sqlite:///{tmp_path / 'followup.db'}"
+def _backends() -> list[str]:
+    return ["sqlite", "postgresql"] if os.environ.get("FOLLOWUP_TEST_DATABASE_URL") else ["sqlite"]
+
+
+def _fresh_postgres() -> str:
+    """FOLLOWUP_TEST_DATABASE_URL with an empty schema; a skip (a failure in CI) if unreachable."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from models import init_db
+
+    url = os.environ["FOLLOWUP_TEST_DATABASE_URL"]
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    except OperationalError as exc:
+        msg = f"PostgreSQL at FOLLOWUP_TEST_DATABASE_URL unreachable: {str(exc.orig).strip()}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    finally:
+        engine.dispose()
+    # Engines cached by earlier tests for this URL must find the tables again.
+    from flows.deps import engine_for
+
+    init_db(engine_for(url))
+    _USED_POSTGRES.add(url)
+    return url
+
+
+_USED_POSTGRES: set[str] = set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_cached_engines():
+    """Close the pooled connections of engines cached across tests (else ResourceWarnings)."""
+    yield
+    from flows.deps import engine_for
+
+    for url in _USED_POSTGRES:
+        engine_for(url).dispose()
+
+
+@pytest.fixture(params=_backends())
+def db_url(request, tmp_path, monkeypatch) -> str:
+    """A fresh database (a SQLite file, or the PostgreSQL test database emptied), also what
+    Settings (and so flows and the CLI) will use."""
+    if request.param == "postgresql":
+        url = _fresh_postgres()
+    else:
+        url = f"sqlite:///{tmp_path / 'followup.db'}"
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", url)
     monkeypatch.setenv("FOLLOWUP_DATA_DIR", str(tmp_path / "data"))
     return url

@@ -1,0 +1,103 @@
+"""Bulk import and export: many items a statement, one transaction a batch."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from models.clock import as_utc
+from models.db import session_scope
+from models.errors import InvalidInput
+from models.tables import ActionEvent, ActionItem
+from models.transfer import ImportRow, Skipped, read_rows
+
+ITEM_DEFAULTS = {"kind": None, "requester": None, "owner": None, "counterpart": None,
+                 "due_text": None, "due_start": None, "due_end": None, "evidence": None,
+                 "evidence_start": None, "evidence_end": None, "confidence": 1.0}
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+def insert_rows(*, session: Session, rows: list[ImportRow], now: datetime, actor: str,
+                source: str) -> list[int]:
+    """Create items with their `created` (and comment) events; returns the new ids."""
+    at = as_utc(now)
+    values = []
+    for row in rows:
+        created = row.values.get("created_at") or at
+        values.append(ITEM_DEFAULTS | row.values | {
+            "created_at": as_utc(created),
+            "updated_at": as_utc(row.values.get("updated_at") or created),
+            "version": 1, "record_id": None})
+    table = ActionItem.__table__
+    ids = list(session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                               values).scalars())
+    events = []
+    for item_id, row, v in zip(ids, rows, values):
+        events.append({"item_id": item_id, "at": v["created_at"], "actor": actor, "kind": "created",
+                       "from_status": None, "to_status": v["status"].value,
+                       "note": f"imported from {source}",
+                       "changes": json.dumps({"imported": row.extra}, default=str)
+                       if row.extra else None})
+        events.extend({"item_id": item_id, "at": as_utc(when or v["created_at"]), "actor": actor,
+                       "kind": "comment", "from_status": None, "to_status": None, "note": text,
+                       "changes": None} for when, text in row.comments)
+    session.execute(insert(ActionEvent.__table__), events)
+    return ids
+
+
+def import_items(*, engine: Engine, lines: Callable[[], Iterable[str]], fmt: str, zone: ZoneInfo,
+                 now: datetime, actor: str, strict: bool = False, batch_size: int = 5000,
+                 progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Import every good line, one transaction a batch; report each bad line by number.
+
+    With `strict`, a first pass reads the whole file and any bad line stops the
+    import before anything is written.
+    """
+    report = ImportReport()
+    if strict:
+        for number, row in read_rows(lines(), fmt=fmt, zone=zone):
+            if isinstance(row, InvalidInput):
+                report.problems.append((number, str(row)))
+        if report.problems:
+            return report
+    batch: list[ImportRow] = []
+
+    def flush() -> None:
+        with session_scope(engine) as session:
+            insert_rows(session=session, rows=batch, now=now, actor=actor, source=fmt)
+        report.imported += len(batch)
+        if progress:
+            progress(len(batch))
+        batch.clear()
+
+    for number, row in read_rows(lines(), fmt=fmt, zone=zone):
+        if isinstance(row, Skipped):
+            report.skipped.append((number, str(row)))
+        elif isinstance(row, InvalidInput):
+            report.problems.append((number, str(row)))
+        else:
+            batch.append(row)
+            if len(batch) >= batch_size:
+                flush()
+    if batch:
+        flush()
+    return report
+
+
+def iter_items(*, session: Session, batch_size: int = 1000) -> Iterator[ActionItem]:
+    """Every item in id order, fetched a batch at a time (export of any size)."""
+    stmt = select(ActionItem).order_by(ActionItem.id).execution_options(yield_per=batch_size)
+    yield from session.exec(stmt)

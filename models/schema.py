@@ -1,0 +1,61 @@
+"""Schema migrations (alembic, shipped in models/migrations) and the revision check.
+
+Every process checks the database's revision with one query; alembic itself is
+imported only when something must change, so read-only commands stay fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+HEAD = "0001"  # the newest migration; tests check it is alembic's head
+BASELINE = "0001"  # what databases made before migrations existed hold
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The database's revision; None for an empty database or one made before migrations."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DatabaseError:
+        return None
+
+
+def _config(conn):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> str | None:
+    """Bring the schema to `revision`; a database made before migrations is adopted first."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        cfg = _config(conn)
+        tables = set(inspect(conn).get_table_names())
+        if "action_item" in tables and "alembic_version" not in tables:
+            command.stamp(cfg, BASELINE)
+        command.upgrade(cfg, revision)
+    return current_revision(engine)
+
+
+def head_revision() -> str:
+    """Alembic's own idea of the newest revision (imports alembic)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Upgrade unless the database is already at HEAD (one query in the common case)."""
+    if current_revision(engine) != HEAD:
+        upgrade(engine)
