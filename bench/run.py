@@ -86,6 +86,12 @@ def bench_db(n: int) -> list[tuple[str, str]]:
     subprocess.run(cmd, env=env, check=True, capture_output=True)
     wall = timed(lambda: subprocess.run(cmd, env=env, check=True, capture_output=True), repeat=5)
     rows.append((f"`followup list --overdue --count` over {n:,} items (process wall)", f"{wall:.2f} s"))
+    for args in (["--limit", "50"], []):
+        cmd = [str(Path(sys.executable).parent / "followup"), "list", *args]
+        wall = timed(lambda: subprocess.run(cmd, env=env, check=True, capture_output=True), repeat=3)
+        rows.append((f"`followup list {' '.join(args)}` over {n:,} items (process wall)".replace(" `", "`"),
+                     f"{wall:.2f} s"))
+    rows.append((f"`action-items` artifact rows from {n:,} items", f"{bench_table(url):.2f} s"))
     settings = Settings()
     routing = load_routing(settings.routing_file)
     engine = make_engine(url)
@@ -103,6 +109,18 @@ def bench_db(n: int) -> list[tuple[str, str]]:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak resident memory of this process", f"{peak:.0f} MiB"))
     return rows
+
+
+def bench_table(url: str) -> float:
+    """What the dashboard flow computes before it publishes: the open-items table."""
+    from zoneinfo import ZoneInfo
+
+    from flows.report import action_items_table
+    from models import make_engine, session_scope
+
+    with session_scope(make_engine(url)) as session:
+        return timed(lambda: action_items_table(session=session, now=datetime(2010, 3, 1, tzinfo=timezone.utc),
+                                                zone=ZoneInfo("UTC")))
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 import flows  # noqa: F401  (sets the no-telemetry variables before anything imports Prefect)
-from cli import bulk, db, notify_cmds, parse, render
+from cli import bulk, db, notify_cmds, parse, render, up
 from config import ConfigError
 from flows.deps import get_engine, get_settings
 from models import ActionItemUpdate, FollowupError, InvalidInput, Status, parse_status, session_scope
@@ -231,6 +231,7 @@ def demo(records: Annotated[Optional[Path], typer.Option(help="Folder of example
 bulk.register(app)
 app.add_typer(db.app, name="db")
 notify_cmds.register(app)
+up.register(app)
 
 
 def run() -> None:
@@ -238,6 +239,7 @@ def run() -> None:
     from sqlalchemy.exc import OperationalError
 
     try:
+        up.use_running_stack(get_settings().data_dir)  # flows and events go to a running `followup up`
         app(prog_name="followup")
     except (FollowupError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)

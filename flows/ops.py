@@ -10,9 +10,13 @@ from sqlmodel import Session
 from config import Policy, Settings
 from extraction import ExtractionResult, extract
 from extraction.linking import Known, plan_links
+from flows import events
 from models import ActionItem, ActionItemUpdate, Status
 from models import items as item_ops
 from notify import Routing, queue_item_notices, queue_status_change
+
+# Whoever changes items through here (CLI, flows, the HTTP API) emits their Prefect events.
+events.install()
 
 
 @dataclass

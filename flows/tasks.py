@@ -13,6 +13,7 @@ from prefect.tasks import exponential_backoff
 from config import ConfigError
 from extraction import ExtractionResult, load_text
 from flows import ops
+from flows import report as views  # artifact contents; `report` is a common local name here
 from flows.deps import get_engine, get_settings
 from models import FollowupError, session_scope
 from notify import dispatch_due, load_apprise, load_routing, run_sweep
@@ -71,10 +72,49 @@ def sweep_items(now: datetime) -> dict:
 def send_due(now: datetime, limit: int, seed: int | None) -> dict:
     settings = get_settings()
     channels = load_apprise(settings.apprise_config)
-    report = dispatch_due(engine=get_engine(settings), apprise_obj=channels,
+    result = dispatch_due(engine=get_engine(settings), apprise_obj=channels,
                           policy=settings.policy, now=now, limit=limit,
                           rng=random.Random(seed))
     # What went wrong, per message (errors are redacted: no secret reaches the flow's result).
     problems = [f"notification {o.notification_id} ({o.key}) {o.status}: {o.error}"
-                for o in report.outcomes if o.status != "sent"]
-    return {"sent": report.sent, "failed": report.failed, "dead": report.dead, "problems": problems}
+                for o in result.outcomes if o.status != "sent"]
+    return {"sent": result.sent, "failed": result.failed, "dead": result.dead, "problems": problems}
+
+
+@task(name="publish-action-items", **IO)
+def publish_action_items(now: datetime) -> int:
+    """Refresh the `action-items` table artifact; returns how many rows it shows."""
+    from prefect.artifacts import create_table_artifact
+
+    settings = get_settings()
+    with session_scope(get_engine(settings)) as session:
+        rows, total = views.action_items_table(session=session, now=now, zone=settings.policy.zone)
+    create_table_artifact(table=rows, key="action-items",
+                          description=views.table_description(len(rows), total, _api_url()))
+    return len(rows)
+
+
+@task(name="publish-ingest-report", **IO)
+def publish_ingest_report(results: list[ExtractionResult], summaries: list[dict]) -> None:
+    from prefect.artifacts import create_markdown_artifact
+
+    create_markdown_artifact(markdown=views.ingest_report(results, summaries), key="ingest-report",
+                             description=f"{len(summaries)} record(s) ingested")
+
+
+@task(name="publish-weekly-digest", **IO)
+def publish_digest(now: datetime) -> str:
+    from prefect.artifacts import create_markdown_artifact
+
+    settings = get_settings()
+    with session_scope(get_engine(settings)) as session:
+        text = views.weekly_digest(session=session, now=now, zone=settings.policy.zone)
+    create_markdown_artifact(markdown=text, key="weekly-digest", description="per owner")
+    return text
+
+
+def _api_url() -> str | None:
+    """Where the rest of a long table lives: the HTTP API, when one is configured."""
+    import os
+
+    return os.environ.get("FOLLOWUP_API_URL")
