@@ -1,5 +1,8 @@
 """The scale-out path the README documents: `prefect deploy --all` from prefect.yaml, then a worker.
 
+With FOLLOWUP_TEST_DATABASE_URL set it runs a second time with the Prefect server and our
+database both on PostgreSQL (PREFECT_API_DATABASE_CONNECTION_URL=postgresql+asyncpg://...).
+
 A real `prefect server start` on a free loopback port with its own PREFECT_HOME;
 every process the test starts is stopped at the end.
 """
@@ -16,20 +19,39 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.engine import make_url
 
 from cli.up import free_port
+from conftest import _backends
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-@pytest.fixture
-def server(tmp_path):
+def _on_postgres(request, env: dict) -> None:
+    """Prefect's own database and ours on PostgreSQL, as a production install has them."""
+    from conftest import _admin, _fresh_postgres
+
+    ours = _fresh_postgres(request.getfixturevalue("postgres_url"))
+    name = f"prefect_run{os.getpid()}"
+    _admin(ours, f'DROP DATABASE IF EXISTS "{name}"')
+    _admin(ours, f'CREATE DATABASE "{name}"')
+    request.addfinalizer(lambda: _admin(ours, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    base = make_url(ours)
+    env["FOLLOWUP_DATABASE_URL"] = ours
+    env["PREFECT_API_DATABASE_CONNECTION_URL"] = base.set(
+        drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=_backends())
+def server(request, tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "FOLLOWUP_"))}
     env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "DO_NOT_TRACK": "1", "FOLLOWUP_DATA_DIR": str(tmp_path / "data"),
             "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
+    if request.param == "postgresql":
+        _on_postgres(request, env)
     log = open(tmp_path / "server.log", "wb")
     proc = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
                              "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env,
