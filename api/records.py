@@ -24,7 +24,7 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
         data += chunk
         if len(data) > limit:
             raise HTTPException(413, f"file is larger than {limit // (1 << 20)} MB "
-                                     "(FOLLOWUP_API_MAX_UPLOAD_MB)")
+                                     "(FOLLOWUP_MAX_RECORD_MB)")
     return bytes(data)
 
 
@@ -56,10 +56,10 @@ async def post_record(request: Request, st: State, _: Editor, response: Response
                       file: Annotated[UploadFile | None, File(description="A UTF-8 text file.")] = None,
                       title: Annotated[str | None, Form(max_length=500)] = None) -> RecordAccepted:
     """Ingest a meeting record (form field `text` or upload `file`) through the ingest flow."""
-    limit = int(st.settings.api_max_upload_mb * (1 << 20))
+    limit = st.settings.max_record_bytes  # the same cap as `followup ingest`
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + CHUNK:  # refuse before reading it all
-        raise HTTPException(413, f"upload is larger than {limit // (1 << 20)} MB (FOLLOWUP_API_MAX_UPLOAD_MB)")
+        raise HTTPException(413, f"upload is larger than {limit // (1 << 20)} MB (FOLLOWUP_MAX_RECORD_MB)")
     if (text is None) == (file is None):
         raise InvalidInput("send exactly one of the form fields `text` or `file`")
     if file is not None:

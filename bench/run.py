@@ -86,6 +86,12 @@ def bench_db(n: int) -> list[tuple[str, str]]:
     subprocess.run(cmd, env=env, check=True, capture_output=True)
     wall = timed(lambda: subprocess.run(cmd, env=env, check=True, capture_output=True), repeat=5)
     rows.append((f"`followup list --overdue --count` over {n:,} items (process wall)", f"{wall:.2f} s"))
+    for args in (["--limit", "50"], []):
+        cmd = [str(Path(sys.executable).parent / "followup"), "list", *args]
+        wall = timed(lambda: subprocess.run(cmd, env=env, check=True, capture_output=True), repeat=3)
+        rows.append((f"`followup list {' '.join(args)}` over {n:,} items (process wall)".replace(" `", "`"),
+                     f"{wall:.2f} s"))
+    rows.append((f"`action-items` artifact rows from {n:,} items", f"{bench_table(url):.2f} s"))
     settings = Settings()
     routing = load_routing(settings.routing_file)
     engine = make_engine(url)
@@ -105,10 +111,24 @@ def bench_db(n: int) -> list[tuple[str, str]]:
     return rows
 
 
+def bench_table(url: str) -> float:
+    """What the dashboard flow computes before it publishes: the open-items table."""
+    from zoneinfo import ZoneInfo
+
+    from flows.report import action_items_table
+    from models import make_engine, session_scope
+
+    with session_scope(make_engine(url)) as session:
+        return timed(lambda: action_items_table(session=session, now=datetime(2010, 3, 1, tzinfo=timezone.utc),
+                                                zone=ZoneInfo("UTC")))
+
+
 def main() -> None:
     from dispatch import bench_dispatch  # bench/dispatch.py
+    from extraction_bench import quality_rows, speed_rows  # issue 3: corpus scores, speed, adversarial text
 
-    rows = bench_extract() + bench_db(N_ITEMS) + bench_dispatch()
+    rows = (bench_extract() + quality_rows() + speed_rows() + bench_db(N_ITEMS)
+            + bench_dispatch())
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}\n")
     print("| what | result |\n| --- | --- |")

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 import flows  # noqa: F401  (sets the no-telemetry variables before anything imports Prefect)
-from cli import bulk, db, notify_cmds, parse, render
+from cli import bulk, db, notify_cmds, parse, render, up
 from config import ConfigError
 from flows.deps import get_engine, get_settings
 from models import ActionItemUpdate, FollowupError, InvalidInput, Status, parse_status, session_scope
@@ -47,8 +47,9 @@ def _files(paths: list[Path]) -> list[str]:
     """Check every file before anything is written: all are ingested or none."""
     from extraction import load_text
 
+    limit = get_settings().max_record_bytes
     for p in paths:
-        load_text(p)
+        load_text(p, max_bytes=limit)
     return [str(p) for p in paths]
 
 
@@ -65,17 +66,26 @@ def ingest(files: Annotated[list[Path], typer.Argument(help="Record files (UTF-8
             print(f"{s['source']}: already ingested as record {s['record_id']}; nothing new")
             continue
         print(f"{s['source']}: record {s['record_id']} {s['title']!r}{when}: "
-              f"{len(s['created'])} new item(s), {len(s['linked'])} linked to known items")
+              f"{len(s['created'])} new item(s), {len(s['linked'])} linked to known items"
+              + "".join(f"; item {i} reported done: confirm with `followup update {i} --status done`"
+                        for i in s.get("done_proposed", [])))
 
 
 @app.command(epilog="Example: followup extract cable.txt --format json")
 def extract(file: Annotated[Path, typer.Argument(help="A record file (UTF-8 text).")],
-            format: FormatOpt = "table") -> None:
+            format: FormatOpt = "table",
+            rules: Annotated[bool, typer.Option("--rules", help="Use the rules even if FOLLOWUP_LLM_URL is set.")]
+            = False) -> None:
     """Show the action items a record holds, without storing anything."""
-    from extraction import extract as run_extract, load_text
+    from extraction import load_text
+    from flows.ops import extract_text
 
     fmt = _format(format)
-    result = run_extract(load_text(file), source=str(file))
+    settings = get_settings()
+    result, note = extract_text(load_text(file, max_bytes=settings.max_record_bytes), settings=settings,
+                                source=str(file), use_model=not rules)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     rec = result.record
     if fmt == "json":
         items = [render.candidate_dict(i) for i in result.items]
@@ -242,6 +252,7 @@ def demo(records: Annotated[Optional[Path], typer.Option(help="Folder of example
 bulk.register(app)
 app.add_typer(db.app, name="db")
 notify_cmds.register(app)
+up.register(app)
 from cli import api_cmd  # noqa: E402  (issue 6: api, token, link)
 
 api_cmd.register(app)
@@ -252,6 +263,7 @@ def run() -> None:
     from sqlalchemy.exc import OperationalError
 
     try:
+        up.use_running_stack(get_settings().data_dir)  # flows and events go to a running `followup up`
         app(prog_name="followup")
     except (FollowupError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -108,8 +108,8 @@ def dumps(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=str)
 
 
-CANDIDATE_KEYS = ("title", "kind", "evidence", "requester", "owner", "counterpart", "due_text",
-                  "due_start", "due_end", "confidence")
+CANDIDATE_KEYS = ("title", "kind", "evidence", "evidence_start", "evidence_end", "requester", "owner",
+                  "counterpart", "due_text", "due_start", "due_end", "confidence")
 
 
 def candidate_dict(item: ActionItemCreate) -> dict:

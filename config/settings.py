@@ -94,6 +94,17 @@ class Settings(BaseSettings):
     apprise_config: Path = DEFAULTS_DIR / "apprise.yaml"
     routing_file: Path = DEFAULTS_DIR / "routing.yaml"
     directory_file: Path = DEFAULTS_DIR / "directory.yaml"  # people's own tags and time zones
+    max_record_mb: float = Field(default=20, gt=0)  # bigger record files are refused with a clear error
+    # Optional model-based extractor: an OpenAI-compatible chat-completions endpoint.
+    llm_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_key: SecretStr | None = None  # never logged: SecretStr prints as '**********'
+    llm_timeout: float = Field(default=60, gt=0)
+
+    @property
+    def max_record_bytes(self) -> int:
+        return int(self.max_record_mb * 1024 * 1024)
+
     # HTTP API (issue 6). The secret signs one-click links and calendar feed keys;
     # without it a loopback-only API keeps a generated one in data_dir.
     api_secret: SecretStr | None = None
@@ -101,7 +112,6 @@ class Settings(BaseSettings):
     # the CLI's --api, a different thing: setting it sends list/show/update remote.)
     public_url: str = "http://127.0.0.1:8000"
     api_cors_origins: list[str] = Field(default_factory=list)  # closed unless listed
-    api_max_upload_mb: float = Field(default=20, gt=0)
     link_ttl_days: int = Field(default=14, ge=1)
 
     @property

@@ -48,7 +48,9 @@ class Ctx:
     last_person: Mention | None = None  # before the current sentence: what "he"/"she" means
     last_org: str | None = None  # likewise for "they"
     para_start: int = 0
+    speakers: frozenset[str] = frozenset()  # a chat log's "<nick>" names
     _starts: list[int] = field(default_factory=list)
+    _due: dict[tuple[int, int], Due | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._starts = [m.start for m in self.mentions]
@@ -86,8 +88,11 @@ class Ctx:
         return self.last_org, self.last_org
 
     def due(self, a: int, b: int) -> Due | None:
-        d = find_due(self.flat, self.ref, a, b)
-        return d
+        """The due phrase in flat[a:b]; several rules ask about the same clause, so it is computed once."""
+        key = (a, b)
+        if key not in self._due:
+            self._due[key] = find_due(self.flat, self.ref, a, b)
+        return self._due[key]
 
 
 def strip_due(phrase: str, due: Due | None) -> str:
@@ -140,7 +145,7 @@ FUNCTION_WORDS = frozenset("It This That There These Those Which What When Where
 
 def named(text: str) -> str | None:
     """A capitalised name at the end of text ('The Ministry', 'Bob'), kept as written."""
-    m = NAMED.search(text[-80:])
+    m = NAMED.search(text[-80:].rstrip(" ,"))
     if not m or m["n"].split()[0] in FUNCTION_WORDS:
         return None
     return m["n"]

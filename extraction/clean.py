@@ -30,12 +30,18 @@ FOOTER = re.compile(
 PARA_BREAK = re.compile(r"\n[ \t\r]*\n")
 
 # A line that starts a new unit even inside a wrapped paragraph: a bullet, a
-# checkbox or a label such as "ACTION:", "TODO:", "Action item:".
+# checkbox, a label such as "ACTION:", "TODO:", "Action item:", a Markdown
+# heading, a chat log's "<nick>" or "#info" line, or a scribe's "Name:" line.
 LINE_START = re.compile(
-    r"[ \t]*(?:[-*+•][ \t]|\d{1,2}[.)][ \t]|\(\w\)[ \t]|\[[ xX]?\][ \t]|#action\b|"
-    r"(?:\[[A-Z]+\][ \t]*)?(?:ACTION|Action|AI|TODO|To-?do|RESOLVED|Resolved|DECISION|Decision|"
-    r"NEXT STEPS?|Next steps?)\b[^\n:]{0,20}:|[A-Z][A-Z.&' ]{1,40} TO [A-Z]{3,}\b)"
+    r"[ \t]*(?:[-*+•][ \t]|\d{1,2}[.)][ \t]|\(\w\)[ \t]|\[[ xX]?\][ \t]|#[a-z]+\b|<[\w.|-]{1,30}>[ \t]|"
+    r"#{1,6}[ \t]|[A-Z][\w.-]{0,30}:[ \t]|"
+    r"(?:\[[A-Z]+\][ \t]*)?(?:ACTION|Action|AI|TODO|To-?do|RESOLVED|Resolved|RESOLUTION|"
+    r"Resolution|DECISION|Decision|NEXT STEPS?|Next steps?)\b[^\n:]{0,20}:|ACTION[ \t]|[A-Z][A-Z.&' ]{1,40} TO [A-Z]{3,}\b)"
 )
+
+# Lines that are one action each: "ACTION: ...", "AI: ...", "TODO ...", "#action ...", "- [ ] ...".
+LABEL_LINE = re.compile(r"[ \t]*(?:[-*+] +\[[ xX]?\]|#action\b|(?:ACTION|Action|AI|TODO|To-?do|RESOLUTION|Resolution)"
+                        r"\b[^\n:]{0,20}:|ACTION[ \t]|[A-Z][A-Z.&' ]{1,40} TO [A-Z]{3,}\b)")
 
 # Numbered-paragraph markers ("1.", "(a)", "A.") are not part of a sentence.
 MARKER = re.compile(r"[ \t]*(?:\d{1,2}[.)]|\(\w{1,3}\))[ \t]+")
@@ -120,9 +126,13 @@ def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
     """Split a paragraph where a line starts a bullet or label; strip paragraph numbers."""
     cuts = [a]
     pos = c.text.find("\n", a, b)
+    labelled = LABEL_LINE.match(c.text, a, b) is not None
     while pos != -1:
-        if LINE_START.match(c.text, pos + 1, b):
+        # An action line ends at its line break unless the next line is indented (wrapped).
+        ends_label = labelled and c.text[pos + 1:pos + 2] not in (" ", "\t")
+        if ends_label or LINE_START.match(c.text, pos + 1, b) or _after_heading(c.text, pos, b):
             cuts.append(pos + 1)
+        labelled = LABEL_LINE.match(c.text, pos + 1, b) is not None
         pos = c.text.find("\n", pos + 1, b)
     cuts.append(b)
     units = []
@@ -132,6 +142,13 @@ def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
             ua = m.end()
         units.append((ua, ub))
     return units
+
+
+def _after_heading(text: str, nl: int, b: int) -> bool:
+    """The line ending at nl is a short unpunctuated heading ("Annual meeting") above a capitalised line."""
+    begin = text.rfind("\n", 0, nl) + 1
+    line = text[begin:nl].strip()
+    return 0 < len(line) < 40 and line[-1] not in ".,;:!?" and text[nl + 1:nl + 2].isupper() and nl + 1 < b
 
 
 def _split(flat: str, a: int, b: int) -> list[tuple[int, int]]:

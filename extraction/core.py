@@ -11,7 +11,7 @@ from extraction.clean import Cleaned, clean, sentences
 from extraction.dates import record_date
 from extraction.explicit import explicit, is_heading
 from extraction.people import Directory, Mention, home_orgs, load_directory
-from extraction.phrases import topic_terms
+from extraction.phrases import head_noun, topic_terms
 from extraction.rules import prose
 from models.status import Kind
 from models.tables import ActionItemCreate, RecordCreate
@@ -19,11 +19,13 @@ from models.tables import ActionItemCreate, RecordCreate
 SUBJECT = re.compile(r"^[ \t]*(?:SUBJECT|SUBJ|Subject|Re|RE|Title)[ \t]*:[ \t]*(?P<v>\S[^\n]{0,300})$", re.MULTILINE)
 # Header and routing lines that say nothing about what the record is.
 NOT_TITLE = re.compile(r"[ \t]*(?:---|(?:date|dated|from|to|cc|sent|time|location|attendees|present|apologies|"
-                       r"classification)[ \t]*:|(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)\b|"
+                       r"classification)[ \t]*:|(?:press|news|media) +release\b|for +immediate +release\b|(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)\b|"
                        r"(?-i:[A-Z] \d{6}Z [A-Z]{3} \d{2}\b|(?:FM|TO|INFO|DE) [A-Z]))", re.IGNORECASE)
 BULLET_LINE = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,2}[.)][ \t]|\(\w{1,3}\)[ \t])")
 NOMINAL_REQUEST = re.compile(r"\b(?:an?|the) +(?:request +(?:by|from) +(?P<who>[^,;.]{1,60}?)|"
                              r"(?P<who2>[A-Z][\w-]*(?: +[A-Z][\w-]*){0,3}) +request) +for +(?P<what>[^,;.]{1,120})")
+SENDER = re.compile(r"^From:[ \t]*(?P<n>[^<@\n]{2,60}?)[ \t]*(?:<[^>\n]*>)?[ \t]*$", re.MULTILINE)
+SPEAKER = re.compile(r"<([\w.|-]{1,30})>")
 RANK = {Kind.planned_event: 4, Kind.commitment: 3, Kind.action: 3, Kind.decision_followup: 2, Kind.request: 1}
 
 
@@ -44,7 +46,8 @@ def extract(text: str, *, source: str | None = None, title: str | None = None,
     ref = record_date(text, c.flat, c.start, c.end)
     mentions = d.mentions(c.flat, c.start, c.end)
     ranked, sides = home_orgs(mentions)
-    ctx = Ctx(flat=c.flat, ref=ref, directory=d, mentions=mentions, ranked=ranked, sides=sides)
+    ctx = Ctx(flat=c.flat, ref=ref, directory=d, mentions=mentions, ranked=ranked, sides=sides,
+              speakers=frozenset(SPEAKER.findall(c.flat, c.start, c.end)))
     cands = _candidates(c, ctx)
     cands = _answer_requests(cands)
     cands = _merge(cands, d.alias_words)
@@ -55,11 +58,12 @@ def extract(text: str, *, source: str | None = None, title: str | None = None,
 
 
 def record_title(c: Cleaned) -> str:
-    """The SUBJECT line, else the first line of the record proper."""
+    """The SUBJECT line or front matter title, else the first line of the record proper."""
     m = SUBJECT.search(c.text, c.start, min(c.end, c.start + 3000))
     if m:
         return " ".join(m["v"].split())[:200]
     for line in c.text[c.start:c.end].splitlines():
+        line = re.sub(r"^\s*(?:#{1,6} +|#startmeeting +|title: +)", "", line)
         if line.strip() and not NOT_TITLE.match(line):
             return " ".join(line.split())[:200]
     return "Untitled record"
@@ -108,10 +112,12 @@ def _answer_requests(cands: list[Cand]) -> list[Cand]:
 
 
 def _merge(cands: list[Cand], ignore: frozenset[str]) -> list[Cand]:
-    """Fold items of one paragraph that are about the same thing into the most concrete one.
+    """Fold items of one paragraph that are about the same thing into one.
 
     "The MFA requested a resumption of Program Reviews ... Plans are underway to
-    hold the combined event in February" is one follow-up, requested by the MFA.
+    hold the combined event in February" is one follow-up, requested by the MFA;
+    so are "They asked us to share the data. I promised to send it by 25 October."
+    and a discussion followed by the "ACTION:" line that sums it up.
     """
     terms = [topic_terms(x.phrase, ignore) for x in cands]
     gone: set[int] = set()
@@ -120,18 +126,54 @@ def _merge(cands: list[Cand], ignore: frozenset[str]) -> list[Cand]:
         # flood of cue words linear instead of quadratic.
         for j in range(i + 1, min(len(cands), i + 12)):
             y = cands[j]
-            if i in gone or j in gone or x.para != y.para or x.sent == y.sent or x.explicit or y.explicit:
+            if i in gone or j in gone or x.para != y.para or x.sent == y.sent:
                 continue
-            shared = terms[i][0] & terms[j][0]
-            if not (terms[i][1] & terms[j][1] & shared) and len(shared) < 2:
+            how = _same_followup(x, y, terms[i], terms[j])
+            if how is None:
                 continue
-            keep, drop = (x, y) if _rank(x) >= _rank(y) else (y, x)
+            if how == "summed-up":  # the labelled line wins, whatever the discussion said
+                keep, drop = y, x
+            elif how == "carried-out":  # "The board decided X. Ben will ...": Ben's item is the one to track
+                keep, drop = y, x
+            elif how == "refers-back":  # the first names the thing; the later one says who and when
+                keep, drop = x, y
+                x.owner = y.owner or x.owner
+                x.due = y.due if y.due and (x.due is None or x.due.due_start is None) else x.due
+            else:
+                keep, drop = (x, y) if _rank(x) >= _rank(y) else (y, x)
             keep.requester = keep.requester or drop.requester
             keep.confidence = max(keep.confidence, drop.confidence)
             if keep.due is None:
                 keep.due = drop.due
             gone.add(j if keep is x else i)
     return [x for k, x in enumerate(cands) if k not in gone]
+
+
+PRONOUNS = ("it", "them", "this", "these", "that")
+
+
+def _refers_back(x: Cand, y: Cand) -> bool:
+    """'send it', 'deliver the course', 'present the request': y's object is x's thing."""
+    words = [w.strip(".,;:") for w in y.phrase.lower().split()[:6]]
+    if any(w in PRONOUNS for w in words[:2]):
+        return True
+    heads = {head_noun(x.phrase), "request" if x.kind == Kind.request else ""} - {""}
+    return any(w in ("the", "that", "this") for w in words[:2]) and bool(heads & set(words[1:5]))
+
+
+def _same_followup(x: Cand, y: Cand, tx: tuple[set[str], set[str]], ty: tuple[set[str], set[str]]) -> str | None:
+    """How the later candidate y repeats the earlier x, or None when they are different follow-ups."""
+    if x.explicit or y.explicit:
+        return "summed-up" if y.explicit and not x.explicit and y.sent - x.sent <= 3 and tx[0] & ty[0] else None
+    if y.sent == x.sent + 1:
+        if _refers_back(x, y):
+            return "refers-back"
+        if x.kind == Kind.decision_followup and x.owner is None and y.kind == Kind.commitment and y.owner:
+            return "carried-out"
+    shared = tx[0] & ty[0]
+    if not (tx[1] & ty[1] & shared) and (len(shared) < 2 or Kind.request not in (x.kind, y.kind)):
+        return None
+    return "same-topic"
 
 
 def _rank(x: Cand) -> tuple[bool, int, int]:
@@ -142,9 +184,12 @@ def _settle_people(cands: list[Cand], ctx: Ctx, c: Cleaned) -> None:
     """Normalise names and fill requester, owner and counterpart where the sentence left them open."""
     d = ctx.directory
     nominal = _nominal_requests(ctx, c, d.alias_words)
+    sender = SENDER.search(c.text, c.start, min(c.end, c.start + 2000))
     for x in cands:
         x.requester = d.normalise(x.requester)
         x.owner = d.normalise(x.owner)
+        if x.owner == "I":  # in a readout, "I promised" and "they asked us" are the writer
+            x.owner = d.normalise(sender["n"].strip()) if sender else None
         if x.requester is None and x.kind in (Kind.commitment, Kind.planned_event):
             # "a request by Russian Customs for NII training" earlier on: they asked for this course.
             strong = topic_terms(x.phrase, d.alias_words)[1]
@@ -153,6 +198,8 @@ def _settle_people(cands: list[Cand], ctx: Ctx, c: Cleaned) -> None:
         req_org = d.org_of(x.requester) or (x.requester if x.requester in d.orgs else None)
         if x.owner is None and x.kind != Kind.action:
             x.owner = _default_owner(x, ctx, para, {x.requester, req_org})
+        if x.owner is None and x.kind == Kind.request and sender:
+            x.owner = d.normalise(sender["n"].strip())  # a readout's requests were made to the writer's side
         x.counterpart = _counterpart(x, ctx, para, req_org)
         if x.via and x.counterpart:
             x.counterpart = f"{x.counterpart} (via {x.via})"

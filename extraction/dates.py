@@ -40,7 +40,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
               rf"(?:(?P<mon2>{MONTH}) +)?(?P<d2>\d{{1,2}}){SUF}(?![\d:]))?(?:,? +(?P<y>\d{{4}})\b)?"),
     "week": _p(rf"(?i:the +)?(?P<ord>(?i:first|second|third|fourth|last|final|1st|2nd|3rd|4th)) +"
                rf"(?i:week) +(?i:of|in) +(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?"),
-    "part_month": _p(rf"(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end) +of)) ?-?"
+    "part_month": _p(rf"(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end|first +half|"
+                     rf"second +half) +of)) ?-?"
                      rf" ?(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?"),
     "month": _p(rf"(?<![\w-])(?P<mon>{MONTH}),? +(?P<y>\d{{4}})\b"),
     "bare_month": _p(rf"(?P<prep>(?i:in|by|before|until|during|through)) +(?P<mon>{MONTH})(?! *,? *\d)"),
@@ -59,9 +60,31 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "vague": _p(r"(?i:\b(?:in +the +near +future|as +soon +as +possible|ASAP|soon|shortly|in +due +course|"
                 r"at +a +later +date|in +the +coming +(?:days|weeks|months)|at +the +earliest +opportunity))\b"),
 }
-QUICK = re.compile(r"\d|" + MONTH + r"|(?i:week|month|year|today|tomorrow|soon|asap|shortly|future|due +course|"
-                   r"later|coming|opportunity|spring|summer|autumn|fall|winter|day)")
+DIGIT = re.compile(r"\d")
+_MON3 = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Lower-case substrings a pattern cannot match without ("#": a digit). Plain `in` tests
+# cost far less than running every pattern over every clause.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "iso": ("#",), "dmy": ("#",), "mdy": ("#",), "week": ("week",), "part_month": _MON3, "month": ("#",),
+    "bare_month": _MON3, "part_year": ("#",), "quarter": ("#",), "season": ("#",), "year": ("#",),
+    "end_rel": ("end",), "rel": ("week", "month", "year"), "day_rel": ("today", "tomorrow"), "weekday": ("day",),
+    "within": ("within",), "meeting": ("meeting", "session", "board", "council"),
+    "vague": ("future", "soon", "possible", "asap", "shortly", "course", "later", "coming", "earliest"),
+}
+NEED_WORDS = frozenset(w for need in NEEDS.values() for w in need if w != "#")
+# Case-sensitive tokens a pattern's match must contain; one short search per clause rules out
+# most patterns where the word tests above cannot ("may" the verb, "dec" in "decided").
+TOKENS = {"month": re.compile("|".join(w.capitalize() for w in _MON3) + "|" + "|".join(w.upper() for w in _MON3)),
+          "year": re.compile(r"(?:19|20)\d\d"), "iso": re.compile(r"\d{4}-\d\d-\d\d")}
+NEEDS_TOKEN = {"iso": "iso", "dmy": "month", "mdy": "month", "week": "month", "part_month": "month",
+               "month": "month", "bare_month": "month", "meeting": "month", "part_year": "year",
+               "quarter": "year", "season": "year", "year": "year"}
+QUICK_WORDS = (*_MON3, "week", "month", "year", "today", "tomorrow", "soon", "asap", "shortly", "future",
+               "due course", "later", "coming", "opportunity", "spring", "summer", "autumn", "fall", "winter",
+               "day")
 ANCHOR = re.compile(r" +(?i:of|from|after) +")
+REFERENCE = re.compile(r"(?i:\b(?:outage|incident|meeting|letter|e-?mail|call|report|minutes|visit|session|"
+                       r"decision|order|message|attack|storm|accident|note)s? +(?:of|on|from|dated) +(?:the +)?)$")
 PREFIX = re.compile(r"(?i:\b(?:by|before|no +later +than|not +later +than|until|till|ahead +of)) +$")
 
 
@@ -134,6 +157,8 @@ def _resolve(kind: str, g: dict, ref: date | None) -> tuple[date, date] | None:
             part = g["part"].lower()
             if "end" in part:
                 return date(y, m, last), date(y, m, last)
+            if "half" in part:
+                return (date(y, m, 1), date(y, m, 15)) if "first" in part else (date(y, m, 16), date(y, m, last))
             lo, hi = (1, 10) if part.startswith(("early", "the beginning", "beginning", "the start", "start")) else (
                 (11, 20) if part.startswith(("mid", "the middle", "middle")) else (21, last))
             return date(y, m, lo), date(y, m, hi)
@@ -201,16 +226,32 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     the past ("last held in 2007" is background), then the earliest and longest.
     """
     hi = len(s) if hi is None else hi
-    if not QUICK.search(s, lo, hi):
+    low = s[lo:hi].lower()
+    present = {w for w in NEED_WORDS if w in low}
+    if DIGIT.search(s, lo, hi):
+        present.add("#")
+    if not present and not any(w in low for w in QUICK_WORDS):
         return None  # most clauses name no time at all: skip the full pattern set
     found: list[tuple[int, int, str, tuple[date, date] | None]] = []
+    tokens: dict[str, bool] = {}
     for kind, pat in PATTERNS.items():
+        need = NEEDS.get(kind)
+        if need and present.isdisjoint(need):
+            continue  # substring tests are far cheaper than the patterns, which then run on few clauses
+        token = NEEDS_TOKEN.get(kind)
+        if token:
+            if token not in tokens:
+                tokens[token] = TOKENS[token].search(s, lo, hi) is not None
+            if not tokens[token]:
+                continue
         for m in pat.finditer(s, lo, hi):
             g = m.groupdict()
             # Leave "in"/"on" out of due_text; PREFIX below puts "by"/"before" back in.
             a = m.start("mon") if kind == "bare_month" else m.start("y") if kind == "year" else m.start()
             if kind == "weekday" and g["prep"].lower() not in ("next", "this"):
                 a = m.start("wd")
+            if kind != "vague" and REFERENCE.search(s, max(lo, a - 40), a):
+                continue  # "the outage of November 14": which one, not when
             try:
                 window = None if kind == "vague" else _resolve(kind, g, ref)
             except (ValueError, KeyError):

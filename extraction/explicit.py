@@ -14,7 +14,7 @@ from models.status import Kind
 
 LABEL = re.compile(
     r"(?:[-*+•] +)?(?:\[[A-Z]+\] *)?(?:"
-    r"(?P<label>(?i:action +items?|action +requests?|action|next +steps?|todo|to-?do|resolved|decision|ai))"
+    r"(?P<label>(?i:action +items?|action +requests?|action|next +steps?|todo|to-?do|resolved|resolution|decision|ai))"
     r" *[:\-–] *|(?P<label2>#action|TODO|ACTION) +)"
 )
 CHECKBOX = re.compile(r"[-*+] +\[(?P<mark>[ xX]?)\] +")
@@ -22,17 +22,31 @@ BULLET = re.compile(r"[-*+•] +")
 # Council minutes: "CLERK TO WRITE TO ...". Not a cable's routing line "FM AMEMBASSY MOSCOW TO SECSTATE".
 CAPS = re.compile(r"(?!(?:FM|FROM|INFO|CC|SUBJ(?:ECT)?)\b)(?P<owner>[A-Z][A-Z.&'’ ]{1,40}?) +TO +"
                   r"(?!SECSTATE\b)(?P<verb>[A-Z]{3,})\b")
-HEADING = re.compile(r"(?i:(?:next +steps?|action +items?|actions|follow-?ups?|to-?dos?|action +requests?))"
+HEADING = re.compile(r"(?:#{1,6} +)?(?i:(?:next +steps?|action +items?|actions|follow-?ups?|to-?dos?|action +requests?))"
                      r" *:? *$")
 
+# A previous action reviewed as finished: not a follow-up any more.
+DONE = re.compile(r"(?:[-–—:,(]|\bis|\bwas) *(?:done|completed|complete|closed|finished|delivered|sent)\b(?![ -]*(?:by|on|in|before)\b)",
+                  re.IGNORECASE)
+ACTION_ID = re.compile(r"(?:#?\d[\w./-]{0,15}[:.]? +)?")  # "2023-05/3", "#12", "4.2"
+NICK = re.compile(r"(?P<o>[\w.|-]{2,30}):? +(?=[a-z])")
 AT_OWNER = re.compile(r"@(?P<o>[\w.-]+)[:,]? *")
 NAMED_OWNER = re.compile(
-    r"(?P<o>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}|[a-z][\w.-]{1,20})(?: +(?:and|&) +(?P<o2>[A-Z][\w'’-]*))?"
+    r"(?:[Tt]he +)?(?P<o>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}|[a-z][\w.-]{1,20})(?: +(?:and|&) +(?P<o2>[A-Z][\w'’-]*))?"
     r" +(?:to|will|should|must|shall) +(?P<rest>\S.*)"
 )
-COLON_OWNER = re.compile(r"(?P<o>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}): +(?P<rest>\S.*)")
+COLON_OWNER = re.compile(r"(?P<o>[A-Z][\w'’.-]*(?: (?:[A-Z][\w'’.-]*|and|&)){0,3}) *(?::|[-–—]) +(?P<rest>\S.*)")
+# "Post requests that ISN/ECC approve funding ...": who asks, who is to act, what.
+ASKS_THAT = re.compile(r"(?P<r>[A-Z][\w/&.-]*(?: [A-Z][\w/&.-]*){0,3}) +(?:requests|asks|requested|asked) +(?:that +)?"
+                       r"(?:the +)?(?P<o>[A-Z][\w/&.-]*(?: [A-Z][\w/&.-]*){0,3}) +(?:to +)?(?P<rest>[a-z].*)")
+PAREN_OWNER = re.compile(r"\((?P<o>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2})\) *")
 TRAILING_OWNER = re.compile(r"(?P<rest>.+?) *(?:[-–—] *|\(|\[) *(?:owner:? *)?(?P<o>[A-Z][\w'’-]+"
                             r"(?: [A-Z][\w'’-]+)?)[)\]]? *\.?$")
+VERBS = frozenset("send draft review check ask prepare update write call book follow confirm share circulate"
+                  " schedule investigate fix renew add remove create make set get find contact publish file post"
+                  " start look reach test merge deploy run organize organise arrange email reply respond discuss"
+                  " edit read agree decide propose submit plan talk sync move close open clean document"
+                  " implement".split())
 NOT_NAMES = frozenset("It This That There These Those They We He She The A An Send Draft Review Check Ask"
                       " Prepare Update Write Call Book Follow Confirm Share Circulate Schedule".split())
 
@@ -53,7 +67,7 @@ def explicit(ctx: Ctx, a: int, b: int, in_section: bool) -> list[Cand] | None:
         body = m.end()
     elif (m := LABEL.match(t)) is not None:
         label = (m["label"] or m["label2"]).lower()
-        if label.startswith(("resolved", "decision")):
+        if label.startswith(("resol", "decision")):
             kind = Kind.decision_followup
         elif "request" in label:
             kind = Kind.request
@@ -67,8 +81,19 @@ def explicit(ctx: Ctx, a: int, b: int, in_section: bool) -> list[Cand] | None:
         body, conf = (m.end() if m else 0), 0.85
     else:
         return None
-    if not t[body:].strip():
-        return []
+    if not t[body:].strip() or DONE.search(t, body):
+        return []  # "ACTION 2023-05/1 (Ada) publish the guidance - done."
+    body = ACTION_ID.match(t, body).end()
+    nick = NICK.match(t, body)
+    chat = t[:7].lower() == "#action"
+    if nick and (nick["o"] in ctx.speakers or chat and nick["o"].lower() not in VERBS):
+        # "#action tanya renew ...": meeting bots put the owner's nick first
+        return [_item(ctx, a, b, nick["o"], t[nick.end():], kind, conf)]
+    asks = ASKS_THAT.match(t, body)
+    if asks:
+        item = _item(ctx, a, b, asks["o"], asks["rest"], Kind.request, conf)
+        item.requester = ctx.directory.normalise(asks["r"])
+        return [item]
     owner, rest = _owner(t[body:])
     return [_item(ctx, a, b, owner, rest, kind, conf)]
 
@@ -82,6 +107,9 @@ def _owner(body: str) -> tuple[str | None, str]:
     if m and m["o"].split()[0] not in NOT_NAMES:
         owner = m["o"] + (f" and {m['o2']}" if m["o2"] else "")
         return owner, m["rest"]
+    m = PAREN_OWNER.match(body)
+    if m:
+        return m["o"], body[m.end():]
     m = COLON_OWNER.match(body)
     if m and m["o"].split()[0] not in NOT_NAMES:
         return m["o"], m["rest"]

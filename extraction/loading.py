@@ -2,19 +2,66 @@
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from models.errors import InvalidInput
 
+LOOKS_HTML = re.compile(r"\A\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b|<meta\b|<div\b|<p\b)", re.IGNORECASE)
+BLOCKS = frozenset("p div br li tr h1 h2 h3 h4 h5 h6 ul ol table section article header footer pre blockquote"
+                   " title dd dt".split())
+SKIP = frozenset("script style noscript template svg head".split())
+
+
+class _Text(HTMLParser):
+    """Visible text of an HTML page, blocks on their own lines, scripts and styles left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in SKIP:
+            self.skip += 1
+        elif tag in BLOCKS:
+            self.parts.append("\n\n" if tag in ("p", "div", "li", "tr", "section", "article") else "\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML record: the record stored is this text, so evidence spans index it."""
+    p = _Text()
+    p.feed(html)
+    p.close()
+    text = "".join(p.parts).replace("\xa0", " ")
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
 MAX_BYTES = 20 * 1024 * 1024  # a record bigger than this is almost surely not a meeting record
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.1f} KB"
 
 
 def load_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
     """Read a record file as UTF-8 text (BOM dropped, CRLF and CR made LF).
 
-    Raises InvalidInput, naming the path, for a missing file, a directory, an
-    empty or whitespace-only file, a binary file, text that is not UTF-8, or a
-    file over `max_bytes`.
+    An HTML page (a saved web capture) becomes its visible text. Raises
+    InvalidInput, naming the path, for a missing file, a directory, an empty or
+    whitespace-only file, a binary file, text that is not UTF-8, or a file over
+    `max_bytes`.
     """
     p = Path(path)
     if p.is_dir():
@@ -22,8 +69,8 @@ def load_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
     try:
         size = p.stat().st_size
         if size > max_bytes:
-            raise InvalidInput(f"{p}: {size / 1_048_576:.1f} MB is over the {max_bytes / 1_048_576:.0f} MB "
-                               "limit for a record; split it or give a smaller file")
+            raise InvalidInput(f"{p}: {_size(size)} is over the {_size(max_bytes)} limit for a record; split it, "
+                               "or raise FOLLOWUP_MAX_RECORD_MB")
         data = p.read_bytes()
     except FileNotFoundError:
         raise InvalidInput(f"{p}: file not found; check the path") from None
@@ -38,6 +85,8 @@ def load_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
     except UnicodeDecodeError as e:
         raise InvalidInput(f"{p}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
                            "save it as UTF-8 and try again") from None
+    if LOOKS_HTML.match(text):
+        text = html_to_text(text)
     if not text.strip():
         what = "empty" if not data else "empty (only whitespace)"
         raise InvalidInput(f"{p}: the file is {what}; give a record with some text")

@@ -15,7 +15,7 @@ MAX_WORDS = 12  # words of the object phrase; the verb comes on top
 DETERMINERS = frozenset("a an the this that these those their its his her our your some any".split())
 SOFT_ADJECTIVES = frozenset("possible further future new closer small formal broad general additional"
                             " regular annual full potential proposed planned so-called".split())
-BOUNDARY = frozenset("to for with on in at about concerning regarding of from by between through via"
+BOUNDARY = frozenset("to for with on in at about concerning regarding of from by between through via before after until"
                      " and or that which who during under".split())
 TRAILING = DETERMINERS | BOUNDARY | frozenset("as well also both their such".split())
 STOPWORDS = DETERMINERS | BOUNDARY | frozenset(
@@ -39,7 +39,8 @@ HEAD_VERB = {
 }
 EVENT_NOUNS = frozenset("meeting meetings review reviews conference workshop seminar session talks"
                         " consultations summit event briefing call forum round exchange visit tour trip"
-                        " mission course training ceremony signing hearing".split())
+                        " mission course training ceremony signing hearing day exercise opening fair festival"
+                        " launch reception dinner".split())
 VAGUE_NOUNS = frozenset("cooperation support partnership relations dialogue engagement interest contacts"
                         " ties collaboration discussions work".split())
 NOMINAL = {"resumption": "Resume", "establishment": "Establish", "organization": "Organize",
@@ -97,8 +98,9 @@ def fix_articles(s: str) -> str:
     """'a IVP' -> 'an IVP', 'an MOU' stays: acronyms go by how their first letter sounds."""
     def pick(m: re.Match[str]) -> str:
         word = m.group(2)
+        sounds_w = re.match(r"(?i:one|once|uni|use|usu|eu|ur[aeiou])", word) and not word[:2].isupper()
         vowel = (word[:2].isupper() and word[0] in "AEFHILMNORSX") or (
-            not word[:2].isupper() and word[0].lower() in "aeio")
+            not word[:2].isupper() and word[0].lower() in "aeiou" and not sounds_w)
         art = ("An" if m.group(1)[0] == "A" else "an") if vowel else ("A" if m.group(1)[0] == "A" else "a")
         return f"{art} {word}"
     return re.sub(r"\b([Aa]n?) +([A-Za-z][\w-]*)", pick, s)
@@ -175,8 +177,8 @@ def drop_soft(np: str) -> str:
 
 def title_from_vp(vp: str) -> str:
     """'help arrange a tour ...' / 'organizing and implementing a tour' -> 'Arrange a tour ...'."""
-    p = tidy(re.sub(r"^(?:help|assist|try|continue|begin|start|be +able) +(?:to +|in +|with +)?", "", vp.strip(),
-                    flags=re.I))
+    p = tidy(re.sub(r"^(?:(?:help|assist|be +able) +(?:to +|in +|with +)?|(?:try|continue|begin|start) +to +)", "",
+                    vp.strip(), flags=re.I))
     words = p.split()
     if words and words[0].lower().endswith("ing"):
         words[0] = base_verb(words[0])
@@ -194,7 +196,7 @@ def title_from_np(np: str, default_verb: str = "Provide") -> str:
     if m and m.group(1).lower() in NOMINAL:
         return fix_articles(f"{NOMINAL[m.group(1).lower()]} {tidy(m.group(2))}")
     core = tidy(drop_soft(p))
-    core = re.sub(r"^(The|A|An|This|These)\b", lambda m: m.group(1).lower(), core)
+    core = re.sub(r"^(The|A|An|This|These|His|Her|Their|Its|Our)\b", lambda m: m.group(1).lower(), core)
     verb = head_verb(core) or default_verb
     return fix_articles(f"{verb} {core}") if core else ""
 

@@ -17,7 +17,7 @@ RESPONSE = re.compile(r"(?P<who>[^,;]{1,60}?) +(?:responded|replied|reacted)\b")
 VIA = re.compile(r"\b(?:through|via) +(?:the +)?")
 
 REQ = re.compile(r"\b(?P<cue>asked|asks|requested|requests|urged|urges|invited|invites|called +on|appealed +to|"
-                 r"would +like)\b(?P<rest>.*)")
+                 r"would +(?:also +)?like)\b(?P<rest>.*)")
 # Whom they asked: a pronoun, a name ("CBP's", "Ms. Jones") or a short "the ..." phrase; then what.
 REQ_SHAPE = re.compile(r" +(?P<addr>(?:him|her|them|us|me|you) +|(?:(?:the|its|their|our|his|her) +"
                        r"(?:(?!for\b|to\b|that\b)[\w'’&-]+ +){1,3})|(?:[A-Z][\w.'’&-]* +){1,4})?"
@@ -27,6 +27,7 @@ PASSIVE = re.compile(r"\b(?:is|are|was|were|has +been|have +been) +(?:also +)?(?
 WEAK = re.compile(r"\b(?:(?:the|a|his|her|their|its|strong) +)?(?:desire|wish|hope|proposal|suggestion)"
                   r" +(?:for|to) +|\b(?:expressed|voiced|conveyed|repeated|reiterated|showed|indicated|signal+ed)"
                   r" +(?:[\w'’-]+ +){0,4}?interest +in +")
+THAT_SUBJECT = re.compile(r"(?:the +)?(?P<s>[A-Z][\w/&.-]*(?: [A-Z][\w/&.-]*){0,3}) +(?:to +|should +|will +)?(?=[a-z])")
 CLAUSE = re.compile(r"\b(?:said|says|is|are|was|were|will|would|has|have|had|did|does)\b")
 CONJ = re.compile(r" *(?:(?:and|as +well +as|also|plus) +)*")
 LIST_LEAD = re.compile(r"(?:(?:(?:an?|the|their|his|her) +)?(?:interest|desire|wish|request) +(?:in|for) +)?")
@@ -45,6 +46,8 @@ def requests(ctx: Ctx, a: int, b: int) -> list[Cand]:
         if shape:
             addr = parties(ctx, rest_at + shape.start("addr"), rest_at + shape.end("addr"))
             owner = ctx.resolve(addr[0], a)[0] if addr else named((shape["addr"] or "").strip())
+            if (shape["addr"] or "").strip() in ("us", "me"):
+                owner = "I"  # "they asked us": the writer's side; core.py puts the sender's name in
             g = "np" if shape["np"] else "vp" if shape["vp"] else "cl"
             obj_at = rest_at + shape.start(g)
         else:
@@ -91,13 +94,23 @@ def _request_items(ctx: Ctx, a: int, b: int, cue_at: int, obj_at: int, g: str, o
             return []  # "expressed interest in the processes": no deliverable, no request
         if g == "cl":  # "requested that the Embassy provide ...": the Embassy is to act
             subj = parties(ctx, oa, min(eb, oa + 60))
+            named_subj = THAT_SUBJECT.match(ctx.flat, oa, eb)
             if subj and subj[0].start == oa:
                 owner = owner or ctx.resolve(subj[0], a)[0]
                 phrase = strip_due(ctx.flat[subj[0].end:eb], due)
+            elif named_subj:  # a name the directory does not know: "that ISN/ECC approve ..."
+                owner = owner or named_subj["s"]
+                phrase = strip_due(ctx.flat[named_subj.end():eb], due)
+        if g == "vp" and phrase.split()[:1] and phrase.split()[0].lower() in ("the", "a", "an", "our", "their"):
+            g = "np"  # "invited us to the opening of ...": a thing to attend, not a verb
+            phrase = phrase if "invit" not in ctx.flat[cue_at:cue_at + 12] else "attending " + phrase
         title = title_from_np(phrase) if g == "np" else title_from_vp(phrase)
         c = make(ctx, Kind.request, ea, eb, title, phrase, conf, due, requester=requester, owner=owner)
         if c:
             items.append(c)
+    if len(items) == 1 and items[0].due is None:  # "...; we suggested the second half of November"
+        later = ctx.due(items[0].end, b)
+        items[0].due = later if later and later.due_start else None
     return items
 
 

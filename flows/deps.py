@@ -18,6 +18,9 @@ def get_settings() -> Settings:
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     """One engine per database URL per process, its tables created on first use."""
+    from flows import events
+
+    events.install()  # item changes on this engine become Prefect events (when a server is set)
     engine = make_engine(url)
     init_db(engine)
     return engine

@@ -7,11 +7,16 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from config import Policy
-from extraction import ExtractionResult
+from config import Policy, Settings
+from extraction import ExtractionResult, extract
+from extraction.linking import Known, plan_links
+from flows import events
 from models import ActionItem, ActionItemUpdate, Status
 from models import items as item_ops
 from notify import Routing, queue_item_notices, queue_status_change
+
+# Whoever changes items through here (CLI, flows, the HTTP API) emits their Prefect events.
+events.install()
 
 
 @dataclass
@@ -23,14 +28,34 @@ class IngestSummary:
     new_record: bool
     created: list[int] = field(default_factory=list)
     linked: list[int] = field(default_factory=list)
+    done_proposed: list[int] = field(default_factory=list)  # known items this record reports done
     notifications: int = 0
+
+
+def extract_text(text: str, *, settings: Settings, source: str | None = None, title: str | None = None,
+                 use_model: bool = True) -> tuple[ExtractionResult, str | None]:
+    """The rules' items, or the model's where FOLLOWUP_LLM_URL is set; a note says when the rules stood in."""
+    if not (use_model and settings.llm_url):
+        return extract(text, source=source, title=title), None
+    import httpx
+
+    from extraction.llm import LLMConfig, extract_llm
+
+    key = settings.llm_key.get_secret_value() if settings.llm_key else None
+    config = LLMConfig(url=settings.llm_url, model=settings.llm_model, key=key, timeout=settings.llm_timeout)
+    with httpx.Client() as client:
+        res = extract_llm(text, client=client, config=config, source=source, title=title)
+    return res.result, res.note
 
 
 def store_extraction(*, session: Session, result: ExtractionResult, now: datetime,
                      policy: Policy, routing: Routing) -> IngestSummary:
     """Save a record with its items and queue their notices, in one transaction."""
+    known = [Known(*row) for row in item_ops.open_items_for_linking(session=session)]
+    plan = plan_links(result.record.text, result.items, known)
     ing = item_ops.ingest_record(session=session, record_in=result.record, items_in=result.items,
-                                 now=now, auto_accept=policy.auto_accept_confidence)
+                                 now=now, auto_accept=policy.auto_accept_confidence,
+                                 matches=plan.matches, reports=plan.reports)
     queued = []
     if ing.created:
         queued = queue_item_notices(session=session, items=ing.created,
@@ -40,6 +65,7 @@ def store_extraction(*, session: Session, result: ExtractionResult, now: datetim
     return IngestSummary(record_id=rec.id, title=rec.title, source=rec.source,
                          record_date=rec.record_date, new_record=ing.new_record,
                          created=[i.id for i in ing.created], linked=[i.id for i in ing.linked],
+                         done_proposed=[i.id for i in ing.done_proposed],
                          notifications=len(queued))
 
 

@@ -6,13 +6,14 @@ import random
 from dataclasses import asdict
 from datetime import datetime
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from config import ConfigError
-from extraction import ExtractionResult, extract, load_text
+from extraction import ExtractionResult, load_text
 from flows import ops
+from flows import report as views  # artifact contents; `report` is a common local name here
 from flows.deps import get_engine, get_settings
 from flows.links import links_for
 from models import FollowupError, session_scope
@@ -33,12 +34,15 @@ IO = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2),
 
 @task(name="read-record", **IO)
 def read_record(path: str) -> str:
-    return load_text(path)
+    return load_text(path, max_bytes=get_settings().max_record_bytes)
 
 
 @task(name="extract-items", cache_policy=NO_CACHE)
 def extract_items(text: str, source: str | None, title: str | None) -> ExtractionResult:
-    return extract(text, source=source, title=title)
+    result, note = ops.extract_text(text, settings=get_settings(), source=source, title=title)
+    if note:
+        get_run_logger().warning("%s: %s", source or "record", note)
+    return result
 
 
 @task(name="store-record", **IO)
@@ -70,10 +74,49 @@ def sweep_items(now: datetime) -> dict:
 def send_due(now: datetime, limit: int, seed: int | None) -> dict:
     settings = get_settings()
     channels = load_apprise(settings.apprise_config)
-    report = dispatch_due(engine=get_engine(settings), apprise_obj=channels,
+    result = dispatch_due(engine=get_engine(settings), apprise_obj=channels,
                           policy=settings.policy, now=now, limit=limit,
                           rng=random.Random(seed))
     # What went wrong, per message (errors are redacted: no secret reaches the flow's result).
     problems = [f"notification {o.notification_id} ({o.key}) {o.status}: {o.error}"
-                for o in report.outcomes if o.status != "sent"]
-    return {"sent": report.sent, "failed": report.failed, "dead": report.dead, "problems": problems}
+                for o in result.outcomes if o.status != "sent"]
+    return {"sent": result.sent, "failed": result.failed, "dead": result.dead, "problems": problems}
+
+
+@task(name="publish-action-items", **IO)
+def publish_action_items(now: datetime) -> int:
+    """Refresh the `action-items` table artifact; returns how many rows it shows."""
+    from prefect.artifacts import create_table_artifact
+
+    settings = get_settings()
+    with session_scope(get_engine(settings)) as session:
+        rows, total = views.action_items_table(session=session, now=now, zone=settings.policy.zone)
+    create_table_artifact(table=rows, key="action-items",
+                          description=views.table_description(len(rows), total, _api_url()))
+    return len(rows)
+
+
+@task(name="publish-ingest-report", **IO)
+def publish_ingest_report(results: list[ExtractionResult], summaries: list[dict]) -> None:
+    from prefect.artifacts import create_markdown_artifact
+
+    create_markdown_artifact(markdown=views.ingest_report(results, summaries), key="ingest-report",
+                             description=f"{len(summaries)} record(s) ingested")
+
+
+@task(name="publish-weekly-digest", **IO)
+def publish_digest(now: datetime) -> str:
+    from prefect.artifacts import create_markdown_artifact
+
+    settings = get_settings()
+    with session_scope(get_engine(settings)) as session:
+        text = views.weekly_digest(session=session, now=now, zone=settings.policy.zone)
+    create_markdown_artifact(markdown=text, key="weekly-digest", description="per owner")
+    return text
+
+
+def _api_url() -> str | None:
+    """Where the rest of a long table lives: the HTTP API, when one is configured."""
+    import os
+
+    return os.environ.get("FOLLOWUP_API_URL")

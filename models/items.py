@@ -40,6 +40,22 @@ class IngestResult:
     new_record: bool
     created: list[ActionItem] = field(default_factory=list)
     linked: list[ActionItem] = field(default_factory=list)
+    done_proposed: list[ActionItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ItemReport:
+    """A sentence of a new record about a known item that is not an item of its own."""
+
+    item_id: int
+    evidence: str
+    start: int
+    end: int
+    done: bool  # the record reports it finished: propose `done` for review
+    progress: bool = False  # the record reports it under way ("the draft was sent"): a status hint
+    due_text: str | None = None  # a new time for it ("moved to 8-10 February")
+    due_start: date | None = None
+    due_end: date | None = None
 
 
 def _event(session: Session, item: ActionItem, *, kind: str, actor: str, at: datetime,
@@ -80,13 +96,25 @@ def find_matching_item(*, session: Session, item_in: ActionItemCreate) -> Action
     return rows[0] if rows else None
 
 
+def open_items_for_linking(*, session: Session) -> list[tuple[int, str, str | None]]:
+    """(id, title, evidence) of every item a new record could mention: not closed."""
+    open_like = [s.value for s in (*ACTIVE, Status.proposed)]
+    rows = session.exec(select(ActionItem.id, ActionItem.title, ActionItem.evidence)
+                        .where(col(ActionItem.status).in_(open_like))).all()
+    return [(i, t, e) for i, t, e in rows]
+
+
 def ingest_record(*, session: Session, record_in: RecordCreate, items_in: list[ActionItemCreate],
-                  now: datetime, actor: str = "extractor",
-                  auto_accept: float | None = None) -> IngestResult:
+                  now: datetime, actor: str = "extractor", auto_accept: float | None = None,
+                  matches: dict[int, int] | None = None,
+                  reports: list[ItemReport] | None = None) -> IngestResult:
     """Store a record and its items; the same text twice creates nothing new.
 
     Items with confidence >= `auto_accept` start `open`, the rest `proposed`.
-    An item that matches a known one is linked to it instead of duplicated.
+    An item that matches a known one (`matches`: index in items_in -> item id;
+    without `matches`, the same title) is linked to it instead of duplicated. `reports` are
+    sentences about known items: each becomes a mention, a moved due window an
+    update, and a report of it done a `done-proposed` event for a person to confirm.
     """
     at = as_utc(now)
     digest = content_hash(record_in.text)
@@ -97,8 +125,11 @@ def ingest_record(*, session: Session, record_in: RecordCreate, items_in: list[A
     session.add(record)
     session.flush()
     result = IngestResult(record=record, new_record=True)
-    for item_in in items_in:
-        known = find_matching_item(session=session, item_in=item_in)
+    for n, item_in in enumerate(items_in):
+        hint = (matches or {}).get(n)
+        known = session.get(ActionItem, hint) if hint is not None else None
+        if matches is None:  # no topic matching was done: fall back to the same title
+            known = find_matching_item(session=session, item_in=item_in)
         if known is not None:
             link_item(session=session, item=known, record=record, item_in=item_in, now=at, actor=actor)
             result.linked.append(known)
@@ -107,7 +138,31 @@ def ingest_record(*, session: Session, record_in: RecordCreate, items_in: list[A
             else Status.proposed
         result.created.append(create_item(session=session, item_in=item_in, record_id=record.id,
                                           now=at, actor=actor, status=status))
+    for rep in reports or []:
+        item = session.get(ActionItem, rep.item_id)
+        if item is None or item in result.linked:
+            continue
+        _report(session, item, record, rep, at, actor)
+        result.linked.append(item)
+        if rep.done:
+            result.done_proposed.append(item)
     return result
+
+
+def _report(session: Session, item: ActionItem, record: MeetingRecord, rep: ItemReport, at: datetime,
+            actor: str) -> None:
+    link_item(session=session, item=item, record=record, now=at, actor=actor,
+              item_in=ActionItemCreate(title=item.title, evidence=rep.evidence, evidence_start=rep.start,
+                                       evidence_end=rep.end, due_text=rep.due_text, due_start=rep.due_start,
+                                       due_end=rep.due_end))
+    quote = " ".join(rep.evidence.split())[:200]
+    if rep.progress:
+        _event(session, item, kind="progress-reported", actor=actor, at=at,
+               note=f"record {record.id} reports progress: \"{quote}\"")
+    elif rep.done and Status(item.status) not in (Status.done, Status.cancelled, Status.rejected):
+        # Only a proposal: the status stays as it is until a person confirms.
+        _event(session, item, kind="done-proposed", actor=actor, at=at,
+               note=f"record {record.id} reports it done, confirm or ignore: \"{quote}\"")
 
 
 def create_item(*, session: Session, item_in: ActionItemCreate, record_id: int | None,

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
+from typing import NamedTuple
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
@@ -54,9 +55,18 @@ class Notice:
     step: str = "owner"  # who in the escalation chain: owner, lead or office
 
 
+class Queued(NamedTuple):
+    """What a sweep reports of a message it queued; the outbox row holds the rest."""
+
+    id: int
+    key: str
+    kind: str
+    title: str
+
+
 @dataclass
 class SweepReport:
-    queued: list[Notification] = field(default_factory=list)
+    queued: list[Queued] = field(default_factory=list)
     skipped_existing: int = 0  # notices whose key was queued by an earlier sweep
     scanned: int = 0  # candidate items read
 
@@ -206,12 +216,12 @@ def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: dateti
                 continue
             add_event(session=session, item=item, kind=EVENT_KIND[notice.kind], actor="sweep",
                       now=at, note=f"{notice.kind} queued as notification {queued.id} ({notice.key})")
-            report.queued.append(queued)
+            report.queued.append(Queued(queued.id, queued.key, queued.kind, queued.title))
         session.flush()
-        # Keep memory flat over large tables: drop the rows this sweep loaded itself.
-        for item in batch:
-            if id(item) not in known:
-                session.expunge(item)
+        # Keep memory flat over large tables: drop the rows this sweep loaded or made itself.
+        for obj in [*batch, *queued_now.values()]:
+            if id(obj) not in known:
+                session.expunge(obj)
 
 
 def queue_item_notices(*, session: Session, items: list[ActionItem], record_title: str | None,

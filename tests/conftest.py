@@ -33,45 +33,51 @@ def _backends() -> list[str]:
     return ["sqlite", "postgresql"] if os.environ.get("FOLLOWUP_TEST_DATABASE_URL") else ["sqlite"]
 
 
-def _fresh_postgres() -> str:
-    """FOLLOWUP_TEST_DATABASE_URL with an empty schema; a skip (a failure in CI) if unreachable."""
+def _admin(url: str, sql: str) -> None:
     from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(sql))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A database of this run's own beside FOLLOWUP_TEST_DATABASE_URL's, dropped at the end,
+    so two test runs on one server (two checkouts, a developer and CI) cannot collide."""
+    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import OperationalError
 
-    from models import init_db
-
-    url = os.environ["FOLLOWUP_TEST_DATABASE_URL"]
-    engine = create_engine(url)
+    base = make_url(os.environ["FOLLOWUP_TEST_DATABASE_URL"])
+    name = f"{base.database}_run{os.getpid()}"
     try:
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+        _admin(base.render_as_string(hide_password=False), f'DROP DATABASE IF EXISTS "{name}"')
+        _admin(base.render_as_string(hide_password=False), f'CREATE DATABASE "{name}"')
     except OperationalError as exc:
         msg = f"PostgreSQL at FOLLOWUP_TEST_DATABASE_URL unreachable: {str(exc.orig).strip()}"
         if os.environ.get("CI") == "true":
             pytest.fail(msg)
         pytest.skip(msg)
-    finally:
-        engine.dispose()
+    url = base.set(database=name).render_as_string(hide_password=False)
+    yield url
+    from flows.deps import engine_for
+
+    engine_for(url).dispose()  # its pooled connections would keep the database in use
+    _admin(base.render_as_string(hide_password=False), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _fresh_postgres(url: str) -> str:
+    """`url` with an empty schema, then migrated."""
+    from flows.deps import engine_for
+    from models import init_db
+
+    _admin(url, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
     # Engines cached by earlier tests for this URL must find the tables again.
-    from flows.deps import engine_for
-
     init_db(engine_for(url))
-    _USED_POSTGRES.add(url)
     return url
-
-
-_USED_POSTGRES: set[str] = set()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _close_cached_engines():
-    """Close the pooled connections of engines cached across tests (else ResourceWarnings)."""
-    yield
-    from flows.deps import engine_for
-
-    for url in _USED_POSTGRES:
-        engine_for(url).dispose()
 
 
 @pytest.fixture(params=_backends())
@@ -79,7 +85,7 @@ def db_url(request, tmp_path, monkeypatch) -> str:
     """A fresh database (a SQLite file, or the PostgreSQL test database emptied), also what
     Settings (and so flows and the CLI) will use."""
     if request.param == "postgresql":
-        url = _fresh_postgres()
+        url = _fresh_postgres(request.getfixturevalue("postgres_url"))
     else:
         url = f"sqlite:///{tmp_path / 'followup.db'}"
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", url)

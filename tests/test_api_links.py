@@ -143,7 +143,7 @@ def test_bad_uploads(client, tokens, app):
     assert latin.status_code == 422 and "UTF-8" in latin.json()["message"]
     both = client.post("/records", data={"text": "x"}, files={"file": ("a.txt", b"y")}, headers=h)
     assert both.status_code == 422
-    app.state.followup.settings.api_max_upload_mb = 0.5
+    app.state.followup.settings.max_record_mb = 0.5
     big = client.post("/records", files={"file": ("big.txt", b"a" * (1 << 20))}, headers=h)
     assert big.status_code == 413
     assert client.post("/records", data={"text": "x"}, headers=auth(tokens["viewer"])).status_code == 403

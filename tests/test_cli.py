@@ -118,7 +118,8 @@ def test_extract_json_on_the_seed_cable(seeds):
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["record"]["date"] == "2009-10-09"
-    assert set(data["action_items"][0]) == {"title", "kind", "evidence", "requester", "owner",
+    assert set(data["action_items"][0]) == {"title", "kind", "evidence", "evidence_start", "evidence_end",
+                                            "requester", "owner",
                                             "counterpart", "due_text", "due_start", "due_end",
                                             "confidence"}
     review = [i for i in data["action_items"] if "February 2010" in (i["evidence"] or "")]

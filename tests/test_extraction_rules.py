@@ -158,3 +158,74 @@ def test_empty_and_odd_text_give_an_empty_result() -> None:
     for text in ("", "   \n\n", "." * 5000, "ACTION:", "- [ ]"):
         result = extract(text)
         assert result.items == [] and result.record.title
+
+
+# Our own small records in the styles issue 3 lists; each line tests one reading.
+STYLES = """Steering group minutes
+Date: 2023-06-15
+
+ACTION 2023-05/1 (Ada) publish the licence guidance - done.
+ACTION 2023-05/3 (Chen) fix the broken links - ongoing.
+RESOLUTION: publish the survey results next week
+AI: Omar - get a second quote by 20 June
+Post requests that ISN/ECC approve the travel funds by June 30, 2023.
+
+Annual meeting
+The annual meeting is scheduled for 18 September 2023.
+"""
+IRC = """Date: 2022-03-07
+<tanya> the mirror rsync finished
+<tanya> I will renew the certificates once DNS is live
+#action tanya renew the TLS certificates by April 1
+#info the build farm upgrade was completed on 2022-03-04
+#action dave investigate the failed restore test
+"""
+
+
+def test_minutes_styles() -> None:
+    got = {i.title: i for i in extract(STYLES).items}
+    assert set(got) == {"Fix the broken links", "Publish the survey results", "Get a second quote",
+                        "Approve the travel funds", "Hold the annual meeting"}
+    assert got["Fix the broken links"].owner == "Chen"
+    assert got["Publish the survey results"].kind == Kind.decision_followup
+    assert got["Get a second quote"].owner == "Omar"
+    req = got["Approve the travel funds"]
+    assert (req.kind, req.owner, req.requester, req.due_end) == (Kind.request, "ISN/ECC", "Post", date(2023, 6, 30))
+    assert got["Hold the annual meeting"].evidence.startswith("The annual meeting")  # not the heading above
+
+
+def test_chat_log_actions_and_the_discussion_before_them() -> None:
+    got = extract(IRC).items
+    assert [(i.title, i.owner, i.due_end) for i in got] == [
+        ("Renew the TLS certificates", "tanya", date(2022, 4, 1)),
+        ("Investigate the failed restore test", "dave", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "owner", "due_end"),
+    [
+        ("Date: 2017-07-20\n\nThe report was received. RESOLVED that the Town Clerk implement the two "
+         "recommendations within 14 days of 20 July.", "Implement the two recommendations", "Town Clerk",
+         date(2017, 8, 3)),
+        ("Date: 2017-07-20\n\nRESOLVED that a grant of 500 pounds be awarded to the youth club.",
+         "Award a grant of 500 pounds to the youth club", None, None),
+        ("Date: 2022-04-11\n\nOfficials said the commission will meet in Tallinn on 6 June 2022.",
+         "Hold a meeting of the commission", None, date(2022, 6, 6)),
+        ("From: Nadia Hossain\nDate: 14 October 2019\n\nThey asked us to share the survey data. "
+         "I promised to send it by 25 October.", "Share the survey data", "Nadia Hossain", date(2019, 10, 25)),
+        ("Date: 2021-02-04\n\nConstruction of the first station is expected to begin in the spring of 2022.",
+         "Begin construction of the first station", None, date(2022, 5, 31)),
+        ("Date: 2024-03-06\n\nThe board decided to accept the Halvorsen bid. Ben Osei will sign the "
+         "contract by the end of the month.", "Sign the contract", "Ben Osei", date(2024, 3, 31)),
+    ],
+)
+def test_decisions_meetings_and_follow_ups_named_twice(text: str, title: str, owner: str | None,
+                                                       due_end: date | None) -> None:
+    [item] = extract(text).items
+    assert (item.title, item.owner, item.due_end) == (title, owner, due_end)
+
+
+def test_two_people_two_items_even_when_adjacent() -> None:
+    text = ("Date: 2024-04-02\n\nIt was agreed that Bruno would contact the council about the land. "
+            "Carmen will apply for the planting grant by 15 April.")
+    assert [i.owner for i in extract(text).items] == ["Bruno", "Carmen"]

@@ -198,7 +198,10 @@ def test_sweep_queues_each_due_notice_once_with_an_audit_event(engine):
     now = utc(2010, 2, 3, 9)
     with session_scope(engine) as s:
         report = run_sweep(session=s, policy=UTC_POLICY, routing=ROUTING, now=now, batch_size=2)
-    by_key = {n.key: n for n in report.queued}
+    with session_scope(engine) as s:
+        outbox_rows = {n.key: n for n in s.exec(select(Notification)).all()}
+    assert {q.key for q in report.queued} == set(outbox_rows)
+    by_key = {q.key: outbox_rows[q.key] for q in report.queued}
     assert set(by_key) == {f"reminder:{review.id}:2010-02-07:7",
                            f"overdue:{late.id}:2010-01-20:2",
                            f"nudge:{quiet.id}:2010-01-01T10:00:00+00:00:2"}
