@@ -113,7 +113,22 @@ PARTY = ("person", "org", "side", "he", "they")
 NEG = re.compile(r"\b(?:not|never|no +longer|declined|refused)\b(?:\W+\w+){0,2}\W*$", re.I)
 PAST = re.compile(r"\b(?:was|were)\s+(?:held|signed|completed|delivered|conducted|concluded|finished|sent)\b|"
                   r"\btook\s+place\b|\bha(?:s|ve)\s+been\s+(?:completed|signed|delivered|held|sent)\b")
+PAST_WORDS = ("was", "were", "took", "been")  # every PAST match holds one
 HEDGE = re.compile(r"\b(?:if|unless|might|may|could|perhaps)\b")
+
+
+def has(t: str, words: tuple[str, ...], *, fold: bool = False) -> bool:
+    """Does t hold one of the literal words every match of a pattern contains? Tested before it.
+
+    A plain `in` costs far less than a pattern search, and most clauses lack the words.
+    fold=True for a case-insensitive pattern; outside ASCII lower() is not how `re` folds
+    case ('ſ' matches 's'), so there the answer is yes and the pattern decides.
+    """
+    if fold:
+        if not t.isascii():
+            return True
+        t = t.lower()
+    return any(w in t for w in words)
 
 
 def parties(ctx: Ctx, a: int, b: int) -> list[Mention]:

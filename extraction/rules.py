@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import NEG, PAST, Cand, Ctx, make, parties, strip_due, subject
+from extraction.candidate import NEG, PAST, PAST_WORDS, Cand, Ctx, has, make, parties, strip_due, subject
 from extraction.phrases import EVENT_NOUNS, base_verb, REL_INCLUDE, drop_soft, head_noun, tidy, title_from_np, title_from_vp
 from extraction.requests import requests, response
+from extraction.wordtrie import trie_pattern
 from models.status import Kind
 
 # Every cue any rule below (or in requests.py) needs; a sentence without one yields nothing.
 # Matched on the lower-cased sentence without flags or \\b: several times faster than the rules.
-ANY_CUE = re.compile("|".join(re.escape(w).replace("\\ ", " +") for w in (
+ANY_CUE = re.compile(trie_pattern((
     "ask request urg invit call appeal like desire wish hope propos suggest interest expressed voiced convey"
     " repeat reiterat show indicat signal respond repli react plan prepar arrang schedul set slated expect due"
     " foreseen will shall going agree decid resolv conclud discussion talks consultation negotiation work"
     " process draft develop rethink revis redesign rework organi finali updat promis commit undert pledg offer"
     " volunteer intend aim remain underway").split() + ["is to", "are to", "was to", "were to", "to be", "in place",
-                                                         "on track", "under way"]))
+                                                         "on track", "under way"], " +"))
 PLANS = re.compile(r"\b(?:plans|preparations|arrangements) +(?:are|is|were|remain)? *(?:now +|already +|well +)?"
                    r"(?:underway|under +way|in +place|being +made|on +track) +(?:to|for) +(?P<rest>.+)", re.I)
 SCHEDULED = re.compile(r"\b(?P<aux>is|are|has +been|have +been|remains|remain|was|were|will +be) +(?:now +|still +|"
@@ -62,6 +63,25 @@ ONGOING = re.compile(r"\b(?:discussions|talks|consultations|negotiations|work) +
                      r"(?P<np>.+)", re.I)
 TBD = re.compile(r" +(?:is|are|remains|remain) +(?:still +)?to +be +(?P<v>decided|determined|confirmed|agreed|"
                  r"finali[sz]ed|fixed)\b")
+# Literal words every match of a pattern holds (candidate.has tests them first).
+WORDS = {
+    PLANS: ("plans", "preparations", "arrangements"),
+    SCHEDULED: ("planned", "scheduled", "set", "slated", "expected", "due", "foreseen"),
+    WILL_HAPPEN: ("be", "place", "convene", "meet"),
+    PROGRESS: ("process", "preparing", "drafting", "developing", "rethinking", "revising", "redesigning",
+               "reworking", "organi", "arranging", "finali", "updating"),
+    COMMIT: ("agree", "promise", "commit", "undertook", "undertakes", "pledge", "offer", "volunteer", "intend",
+             "plan", "aims", "decided", "resolved", "expects", "hopes"),
+    WILL: ("will", "shall", "to"),
+    DECIDED: ("agreed", "decided", "resolved", "concluded"),
+    ONGOING: ("ongoing", "continuing", "under"),
+    TBD: ("decided", "determined", "confirmed", "agreed", "finali", "fixed"),
+}
+
+
+def _search(pat: re.Pattern[str], t: str) -> re.Match[str] | None:
+    """pat.search(t), skipped when t lacks every word a match needs."""
+    return pat.search(t) if has(t, WORDS[pat], fold=bool(pat.flags & re.I)) else None
 
 
 def prose(ctx: Ctx, a: int, b: int) -> list[Cand]:
@@ -94,9 +114,9 @@ def prose(ctx: Ctx, a: int, b: int) -> list[Cand]:
 
 def _planned(ctx: Ctx, a: int, b: int) -> Cand | None:
     t = ctx.flat[a:b]
-    if PAST.search(t):
+    if has(t, PAST_WORDS) and PAST.search(t):
         return None
-    m = PLANS.search(t)
+    m = _search(PLANS, t)
     if m:
         due = ctx.due(a, b)
         phrase = _antecedent(ctx, a, strip_due(m["rest"], due))
@@ -104,7 +124,7 @@ def _planned(ctx: Ctx, a: int, b: int) -> Cand | None:
         noun_first = phrase.split()[:1] in (["a"], ["an"], ["the"], ["A"], ["An"], ["The"])
         title = title_from_np(phrase, "Hold") if noun_first else title_from_vp(phrase)
         return make(ctx, Kind.planned_event, a, b, title, phrase, 0.85, due, owner=subject(ctx, a, a + m.start()))
-    m = SCHEDULED.search(t) or WILL_HAPPEN.search(t)
+    m = _search(SCHEDULED, t) or _search(WILL_HAPPEN, t)
     if not m:
         return None
     due = ctx.due(a, b)
@@ -155,7 +175,7 @@ def _antecedent(ctx: Ctx, a: int, phrase: str) -> str:
 def _commitment(ctx: Ctx, a: int, b: int) -> Cand | None:
     t = ctx.flat[a:b]
     for pat, conf in ((PROGRESS, 0.8), (COMMIT, 0.85), (WILL, 0.8)):
-        m = pat.search(t)
+        m = _search(pat, t)
         if not m or NEG.search(t, 0, m.start()) or re.search(r"\bhad +$", t[: m.start()]):
             continue
         if pat is WILL and not _will_subject(ctx, a, a + m.start()):
@@ -197,7 +217,7 @@ def _will_subject(ctx: Ctx, a: int, cue_at: int) -> bool:
 
 def _decision(ctx: Ctx, a: int, b: int) -> Cand | None:
     t = ctx.flat[a:b]
-    m = DECIDED.search(t)
+    m = _search(DECIDED, t)
     if m:
         cl_at = a + m.start("cl")
         due = ctx.due(cl_at, b)
@@ -216,13 +236,13 @@ def _decision(ctx: Ctx, a: int, b: int) -> Cand | None:
             owner, cl = sj["s"], sj["vp"]
         phrase = strip_due(cl, due)
         return make(ctx, Kind.decision_followup, a, b, title_from_vp(phrase), phrase, 0.8, due, owner=owner)
-    m = ONGOING.search(t)
-    if m and not PAST.search(t):
+    m = _search(ONGOING, t)
+    if m and not (has(t, PAST_WORDS) and PAST.search(t)):
         due = ctx.due(a, b)
         phrase = strip_due(m["np"], due)
         title = "Follow up on " + tidy(drop_soft(phrase))
         return make(ctx, Kind.decision_followup, a, b, title, phrase, 0.45, due)
-    m = TBD.search(t)
+    m = _search(TBD, t)
     if m:
         verb = {"decided": "Decide", "determined": "Determine", "agreed": "Agree", "fixed": "Fix"}.get(
             m["v"], "Confirm" if m["v"] == "confirmed" else "Finalize")
