@@ -1,4 +1,4 @@
-"""Dates: the record's own date, and due phrases resolved to a window against it.
+"""Dates: due phrases resolved to a window against the record date (recorddate.py finds that date).
 
 Our own regular expressions, no dateparser: they are fast, deterministic and
 cover the phrasing of cables and minutes ("the first week of February 2010",
@@ -79,6 +79,12 @@ TOKENS = {"month": re.compile("|".join(w.capitalize() for w in _MON3) + "|" + "|
 NEEDS_TOKEN = {"iso": "iso", "dmy": "month", "mdy": "month", "week": "month", "part_month": "month",
                "month": "month", "bare_month": "month", "meeting": "month", "part_year": "year",
                "quarter": "year", "season": "year", "year": "year"}
+# And a word the case-insensitive part of a pattern needs (tested only on ASCII, where lower() is exact).
+NEEDS_PART = {"part_month": ("early", "mid", "late", "beginning", "start", "middle", "end", "half"),
+              "part_year": ("early", "mid", "late", "beginning", "start", "middle", "end", "half", "quarter"),
+              "season": ("spring", "summer", "autumn", "fall", "winter")}
+# (kind, pattern, words, token, part words) in PATTERNS order: one tuple per step of the loop.
+PLAN = [(k, p, NEEDS.get(k), NEEDS_TOKEN.get(k), NEEDS_PART.get(k)) for k, p in PATTERNS.items()]
 QUICK_WORDS = (*_MON3, "week", "month", "year", "today", "tomorrow", "soon", "asap", "shortly", "future",
                "due course", "later", "coming", "opportunity", "spring", "summer", "autumn", "fall", "winter",
                "day")
@@ -101,7 +107,7 @@ def month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
-def _month(name: str) -> int:
+def month_number(name: str) -> int:
     return _MONTH_NAMES[name.rstrip(".").lower()]
 
 
@@ -128,15 +134,15 @@ def _year(g: dict, ref: date | None, m: int, d: int | None = None) -> int | None
     return y
 
 
-def _resolve(kind: str, g: dict, ref: date | None) -> tuple[date, date] | None:
+def resolve_window(kind: str, g: dict, ref: date | None) -> tuple[date, date] | None:
     """The window a matched phrase names, or None when it cannot be placed."""
     if kind == "iso":
         a = date(int(g["y"]), int(g["m"]), int(g["d"]))
         b = date(int(g["y2"]), int(g["m2"]), int(g["d2"])) if g.get("y2") else a
         return a, b
     if kind in ("dmy", "mdy"):
-        m = _month(g["mon"])
-        m2 = _month(g["mon2"]) if g.get("mon2") else m
+        m = month_number(g["mon"])
+        m2 = month_number(g["mon2"]) if g.get("mon2") else m
         y = _year(g, ref, m, int(g["d"]))
         if y is None:
             return None
@@ -144,7 +150,7 @@ def _resolve(kind: str, g: dict, ref: date | None) -> tuple[date, date] | None:
         b = date(y, m2, int(g["d2"])) if g.get("d2") else a
         return (a, b) if b >= a else None
     if kind in ("week", "part_month", "month", "bare_month", "meeting"):
-        m = _month(g["mon"])
+        m = month_number(g["mon"])
         y = _year(g, ref, m)
         if y is None:
             return None
@@ -234,11 +240,12 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
         return None  # most clauses name no time at all: skip the full pattern set
     found: list[tuple[int, int, str, tuple[date, date] | None]] = []
     tokens: dict[str, bool] = {}
-    for kind, pat in PATTERNS.items():
-        need = NEEDS.get(kind)
+    ascii_text = low.isascii()
+    for kind, pat, need, token, part in PLAN:
         if need and present.isdisjoint(need):
             continue  # substring tests are far cheaper than the patterns, which then run on few clauses
-        token = NEEDS_TOKEN.get(kind)
+        if part and ascii_text and not any(w in low for w in part):
+            continue
         if token:
             if token not in tokens:
                 tokens[token] = TOKENS[token].search(s, lo, hi) is not None
@@ -253,7 +260,7 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
             if kind != "vague" and REFERENCE.search(s, max(lo, a - 40), a):
                 continue  # "the outage of November 14": which one, not when
             try:
-                window = None if kind == "vague" else _resolve(kind, g, ref)
+                window = None if kind == "vague" else resolve_window(kind, g, ref)
             except (ValueError, KeyError):
                 continue  # "31 February": not a date
             if kind != "vague" and window is None and ref is not None:
@@ -280,60 +287,3 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     if p:
         a = p.start()
     return Due(a, b, " ".join(s[a:b].split()), window[0] if window else None, window[1] if window else None)
-
-
-# --- the record's own date -------------------------------------------------------------------
-
-DTG = re.compile(r"\b(?P<d>[0-3]\d)(?P<h>[0-2]\d)(?P<mi>[0-5]\d)Z +(?P<mon>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|"
-                 r"OCT|NOV|DEC) +(?P<y>\d{2})\b", re.IGNORECASE)
-FRONT = re.compile(r"\A[ ]*---[ ]*\n(?P<body>(?:[^\n]*\n){0,40}?)---[ ]*(?:\n|\Z)")
-HEADER = re.compile(r"^[ \t]*(?:date|dated|meeting date|sent|issued|published)[ \t]*:[ \t]*(?P<v>[^\n]{1,80})$",
-                    re.IGNORECASE | re.MULTILINE)
-FULL = ("iso", "dmy", "mdy")
-
-
-def first_full_date(s: str, lo: int = 0, hi: int | None = None) -> date | None:
-    """The first date in s[lo:hi] that states its year; a range gives its last day."""
-    hi = len(s) if hi is None else hi
-    best: tuple[int, date] | None = None
-    for kind in FULL:
-        for m in PATTERNS[kind].finditer(s, lo, hi):
-            g = m.groupdict()
-            if not g.get("y"):
-                continue
-            try:
-                window = _resolve(kind, g, None)
-            except ValueError:
-                continue
-            if window and (best is None or m.start() < best[0]):
-                best = (m.start(), window[1])
-            break
-    return best[1] if best else None
-
-
-def record_date(text: str, flat: str, start: int, end: int) -> date | None:
-    """Front matter, a cable's date-time group, a Date: header, else the first full date.
-
-    Only the record proper (start..end) is read, so a capture banner above it or
-    a site footer below it never dates the record.
-    """
-    head_end = min(end, start + 3000)
-    fm = FRONT.match(text)
-    if fm:
-        for line in fm.group("body").splitlines():
-            if line.lower().startswith("date:"):
-                d = first_full_date(line.replace("\t", " "))
-                if d:
-                    return d
-    m = DTG.search(flat, start, head_end)
-    if m:
-        y = int(m["y"])
-        try:
-            return date(2000 + y if y < 70 else 1900 + y, _month(m["mon"].lower()), int(m["d"]))
-        except ValueError:
-            pass
-    for h in HEADER.finditer(text, start, head_end):
-        d = first_full_date(flat, h.start("v"), h.end("v"))
-        if d:
-            return d
-    return first_full_date(flat, start, head_end)

@@ -78,10 +78,12 @@ WORDS = {
     TBD: ("decided", "determined", "confirmed", "agreed", "finali", "fixed"),
 }
 
+FOLD = {pat: bool(pat.flags & re.I) for pat in WORDS}  # once: RegexFlag arithmetic is slow
+
 
 def _search(pat: re.Pattern[str], t: str) -> re.Match[str] | None:
     """pat.search(t), skipped when t lacks every word a match needs."""
-    return pat.search(t) if has(t, WORDS[pat], fold=bool(pat.flags & re.I)) else None
+    return pat.search(t) if has(t, WORDS[pat], fold=FOLD[pat]) else None
 
 
 def prose(ctx: Ctx, a: int, b: int) -> list[Cand]:
