@@ -63,8 +63,8 @@ ONGOING = re.compile(r"\b(?:discussions|talks|consultations|negotiations|work) +
                      r"(?P<np>.+)", re.I)
 TBD = re.compile(r" +(?:is|are|remains|remain) +(?:still +)?to +be +(?P<v>decided|determined|confirmed|agreed|"
                  r"finali[sz]ed|fixed)\b")
-# Literal words every match of a pattern holds (candidate.has tests them first).
-WORDS = {
+# Literal words every match of a pattern holds (candidate.has tests them first), and if it ignores case.
+CUES = {
     PLANS: ("plans", "preparations", "arrangements"),
     SCHEDULED: ("planned", "scheduled", "set", "slated", "expected", "due", "foreseen"),
     WILL_HAPPEN: ("be", "place", "convene", "meet"),
@@ -72,18 +72,19 @@ WORDS = {
                "reworking", "organi", "arranging", "finali", "updating"),
     COMMIT: ("agree", "promise", "commit", "undertook", "undertakes", "pledge", "offer", "volunteer", "intend",
              "plan", "aims", "decided", "resolved", "expects", "hopes"),
-    WILL: ("will", "shall", "to"),
+    WILL: ("will", "shall", "is ", "are ", "was ", "were "),
     DECIDED: ("agreed", "decided", "resolved", "concluded"),
     ONGOING: ("ongoing", "continuing", "under"),
     TBD: ("decided", "determined", "confirmed", "agreed", "finali", "fixed"),
 }
 
-FOLD = {pat: bool(pat.flags & re.I) for pat in WORDS}  # once: RegexFlag arithmetic is slow
+CUES = {pat: (words, bool(pat.flags & re.I)) for pat, words in CUES.items()}  # flags once: RegexFlag & is slow
 
 
 def _search(pat: re.Pattern[str], t: str) -> re.Match[str] | None:
     """pat.search(t), skipped when t lacks every word a match needs."""
-    return pat.search(t) if has(t, WORDS[pat], fold=FOLD[pat]) else None
+    words, fold = CUES[pat]
+    return pat.search(t) if has(t, words, fold=fold) else None
 
 
 def prose(ctx: Ctx, a: int, b: int) -> list[Cand]:
