@@ -233,10 +233,10 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     """
     hi = len(s) if hi is None else hi
     low = s[lo:hi].lower()
-    present = {w for w in NEED_WORDS if w in low}
+    present = set(filter(low.__contains__, NEED_WORDS))  # filter/map: no Python frame per word
     if DIGIT.search(s, lo, hi):
         present.add("#")
-    if not present and not any(w in low for w in QUICK_WORDS):
+    if not present and not any(map(low.__contains__, QUICK_WORDS)):
         return None  # most clauses name no time at all: skip the full pattern set
     found: list[tuple[int, int, str, tuple[date, date] | None]] = []
     tokens: dict[str, bool] = {}
@@ -244,7 +244,7 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     for kind, pat, need, token, part in PLAN:
         if need and present.isdisjoint(need):
             continue  # substring tests are far cheaper than the patterns, which then run on few clauses
-        if part and ascii_text and not any(w in low for w in part):
+        if part and ascii_text and not any(map(low.__contains__, part)):
             continue
         if token:
             if token not in tokens:

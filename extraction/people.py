@@ -20,6 +20,9 @@ TITLED = re.compile(
     r"(?P<name>[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2})"
 )
 PRONOUN = re.compile(r"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ww]e)\b")
+HONORIFIC = re.compile(r"^(?:Mr|Ms|Mrs|Dr|Prof|Amb)\.? +")
+POSSESSIVE = re.compile(r"['’]s$")
+THE = re.compile(r"^the +", re.I)
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,9 @@ class Directory:
         if not name:
             return name
         raw = " ".join(name.split()).strip(" ,.;:")
-        raw = re.sub(r"^(?:Mr|Ms|Mrs|Dr|Prof|Amb)\.? +", "", raw)
-        raw = re.sub(r"['’]s$", "", raw)
-        for key in (raw, raw.upper(), re.sub(r"^the +", "", raw, flags=re.I)):
+        raw = HONORIFIC.sub("", raw)
+        raw = POSSESSIVE.sub("", raw)
+        for key in (raw, raw.upper(), THE.sub("", raw)):
             if key in self.aliases:
                 return self.aliases[key]
         return self._lower.get(raw.lower(), raw)

@@ -61,6 +61,8 @@ SUBJUNCTIVE = re.compile(r"(?:the +)?(?P<s>(?:[A-Z][\w'’.-]*)(?: +[A-Z][\w'’
 ONGOING = re.compile(r"\b(?:discussions|talks|consultations|negotiations|work) +(?:are|is|remain|remains) +"
                      r"(?:ongoing|continuing|underway|under +way) +(?:about|on|regarding|concerning|over|towards) +"
                      r"(?P<np>.+)", re.I)
+CLAUSES = re.compile(r"(; +)")
+HAD = re.compile(r"\bhad +$")
 TBD = re.compile(r" +(?:is|are|remains|remain) +(?:still +)?to +be +(?P<v>decided|determined|confirmed|agreed|"
                  r"finali[sz]ed|fixed)\b")
 # Literal words every match of a pattern holds (candidate.has tests them first), and if it ignores case.
@@ -102,7 +104,7 @@ def prose(ctx: Ctx, a: int, b: int) -> list[Cand]:
         return items
     out: list[Cand] = []
     pos = a
-    for clause in re.split(r"(; +)", t):  # one item per clause at most
+    for clause in CLAUSES.split(t):  # one item per clause at most
         ca, cb = pos, pos + len(clause)
         pos = cb
         if clause.startswith(";") or not clause.strip():
@@ -179,7 +181,7 @@ def _commitment(ctx: Ctx, a: int, b: int) -> Cand | None:
     t = ctx.flat[a:b]
     for pat, conf in ((PROGRESS, 0.8), (COMMIT, 0.85), (WILL, 0.8)):
         m = _search(pat, t)
-        if not m or NEG.search(t, 0, m.start()) or re.search(r"\bhad +$", t[: m.start()]):
+        if not m or NEG.search(t, 0, m.start()) or HAD.search(t, 0, m.start()):
             continue
         if pat is WILL and not _will_subject(ctx, a, a + m.start()):
             continue
