@@ -15,11 +15,18 @@ from models.errors import InvalidInput
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "config" / "directory.yaml"
 
+
+def _word_start(words: str) -> str:
+    """'He|She' as 'H(?<!\\w.)e|S(?<!\\w.)he': the same as a leading \\b, but each branch opens
+    with a plain letter, so `re` skips ahead to those letters instead of trying every position."""
+    return "|".join(f"{w[0]}(?<!\\w.){re.escape(w[1:])}" for w in words.split("|"))
+
+
 TITLED = re.compile(
-    r"\b(?:Mr|Ms|Mrs|Dr|Prof|Amb|Ambassador|Minister|Director|Chairman|Chairwoman|Chair)\.? +"
+    rf"(?:{_word_start('Mr|Ms|Mrs|Dr|Prof|Amb|Ambassador|Minister|Director|Chairman|Chairwoman|Chair')})\.? +"
     r"(?P<name>[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2})"
 )
-PRONOUN = re.compile(r"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ww]e)\b")
+PRONOUN = re.compile(rf"(?P<p>{_word_start('He|he|She|she|They|they|We|we')})\b")
 HONORIFIC = re.compile(r"^(?:Mr|Ms|Mrs|Dr|Prof|Amb)\.? +")
 POSSESSIVE = re.compile(r"['’]s$")
 THE = re.compile(r"^the +", re.I)
