@@ -115,6 +115,7 @@ PAST = re.compile(r"\b(?:was|were)\s+(?:held|signed|completed|delivered|conducte
                   r"\btook\s+place\b|\bha(?:s|ve)\s+been\s+(?:completed|signed|delivered|held|sent)\b")
 PAST_WORDS = ("was", "were", "took", "been")  # every PAST match holds one
 HEDGE = re.compile(r"\b(?:if|unless|might|may|could|perhaps)\b")
+HEDGE_WORDS = ("if", "unless", "might", "may", "could", "perhaps")
 
 
 def has(t: str, words: tuple[str, ...], *, fold: bool = False) -> bool:
@@ -145,7 +146,7 @@ def make(ctx: Ctx, kind: Kind, ea: int, eb: int, title: str, phrase: str, conf: 
         due = None  # "last held in 2007": background, not when this is due
     if due and due.due_start:
         conf += 0.05
-    if HEDGE.search(ctx.flat, ea, eb):
+    if has(ctx.flat[ea:eb], HEDGE_WORDS) and HEDGE.search(ctx.flat, ea, eb):
         conf -= 0.15
     if head_noun(phrase) in VAGUE_NOUNS:
         conf = min(conf, 0.45)

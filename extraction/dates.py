@@ -91,6 +91,8 @@ QUICK_WORDS = (*_MON3, "week", "month", "year", "today", "tomorrow", "soon", "as
 ANCHOR = re.compile(r" +(?i:of|from|after) +")
 REFERENCE = re.compile(r"(?i:\b(?:outage|incident|meeting|letter|e-?mail|call|report|minutes|visit|session|"
                        r"decision|order|message|attack|storm|accident|note)s? +(?:of|on|from|dated) +(?:the +)?)$")
+REFERENCE_NOUNS = ("outage", "incident", "meeting", "letter", "mail", "call", "report", "minutes", "visit",
+                   "session", "decision", "order", "message", "attack", "storm", "accident", "note")
 PREFIX = re.compile(r"(?i:\b(?:by|before|no +later +than|not +later +than|until|till|ahead +of)) +$")
 
 
@@ -101,6 +103,14 @@ class Due:
     text: str
     due_start: date | None
     due_end: date | None
+
+
+def _is_reference(s: str, lo: int, hi: int) -> bool:
+    """REFERENCE in s[lo:hi], searched only when a noun it needs is there (lower() is exact on ASCII)."""
+    low = s[lo:hi].lower()
+    if low.isascii() and not any(map(low.__contains__, REFERENCE_NOUNS)):
+        return False
+    return REFERENCE.search(s, lo, hi) is not None
 
 
 def month_end(y: int, m: int) -> date:
@@ -257,7 +267,7 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
             a = m.start("mon") if kind == "bare_month" else m.start("y") if kind == "year" else m.start()
             if kind == "weekday" and g["prep"].lower() not in ("next", "this"):
                 a = m.start("wd")
-            if kind != "vague" and REFERENCE.search(s, max(lo, a - 40), a):
+            if kind != "vague" and _is_reference(s, max(lo, a - 40), a):
                 continue  # "the outage of November 14": which one, not when
             try:
                 window = None if kind == "vague" else resolve_window(kind, g, ref)
