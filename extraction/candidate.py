@@ -111,6 +111,14 @@ def strip_due(phrase: str, due: Due | None) -> str:
 
 PARTY = ("person", "org", "side", "he", "they")
 NEG = re.compile(r"\b(?:not|never|no +longer|declined|refused)\b(?:\W+\w+){0,2}\W*$", re.I)
+NEG_WORDS = ("not", "never", "no", "declined", "refused")
+
+
+def negated(t: str, end: int) -> bool:
+    """NEG in t[:end] ('has not agreed to'); the pattern runs only where one of its words is."""
+    return has(t[:end], NEG_WORDS, fold=True) and NEG.search(t, 0, end) is not None
+
+
 PAST = re.compile(r"\b(?:was|were)\s+(?:held|signed|completed|delivered|conducted|concluded|finished|sent)\b|"
                   r"\btook\s+place\b|\bha(?:s|ve)\s+been\s+(?:completed|signed|delivered|held|sent)\b")
 PAST_WORDS = ("was", "were", "took", "been")  # every PAST match holds one

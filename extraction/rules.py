@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import NEG, PAST, PAST_WORDS, Cand, Ctx, has, make, parties, strip_due, subject
+from extraction.candidate import PAST, PAST_WORDS, Cand, Ctx, has, make, negated, parties, strip_due, subject
 from extraction.phrases import EVENT_NOUNS, base_verb, REL_INCLUDE, drop_soft, head_noun, tidy, title_from_np, title_from_vp
 from extraction.requests import requests, response
 from extraction.wordtrie import trie_pattern
@@ -62,6 +62,12 @@ ONGOING = re.compile(r"\b(?:discussions|talks|consultations|negotiations|work) +
                      r"(?:ongoing|continuing|underway|under +way) +(?:about|on|regarding|concerning|over|towards) +"
                      r"(?P<np>.+)", re.I)
 CLAUSES = re.compile(r"(; +)")
+RELATIVE_ASIDE = re.compile(r", +(?:which|who) +[^,]{1,100},")
+HOLD_LEAD = re.compile(r"(?:hold|holding|have|organi[sz]e|convene|host|run) +", re.I)
+INCLUDE = re.compile(r",? +(?:which|that) +(?:will +)?include +")
+NAME_BEFORE = re.compile(r"(?:^|[^\w])(?:I|[A-Z][a-z]+)\s*$")
+MODAL = re.compile(r"\b(?:will|should|would|shall|must|is +to|are +to|to)\s+")
+THE_LEAD = re.compile(r"^(?:The|the) +")
 HAD = re.compile(r"\bhad +$")
 TBD = re.compile(r" +(?:is|are|remains|remain) +(?:still +)?to +be +(?P<v>decided|determined|confirmed|agreed|"
                  r"finali[sz]ed|fixed)\b")
@@ -141,7 +147,7 @@ def _planned(ctx: Ctx, a: int, b: int) -> Cand | None:
     said = REPORTED.match(subj)
     subj = subj[said.end():] if said else subj
     subj = REL_INCLUDE.sub(r" with \1", subj)  # "The Review, which will include X," -> "The Review with X"
-    subj = re.sub(r", +(?:which|who) +[^,]{1,100},", "", subj).strip(" ,")
+    subj = RELATIVE_ASIDE.sub("", subj).strip(" ,")
     if not subj or len(subj.split()) > 20 or NOT_NP.search(subj):
         return None  # "CBP is rethinking the course, which remains planned": not a plain subject
     subj = _antecedent(ctx, a, subj)
@@ -165,13 +171,13 @@ def _antecedent(ctx: Ctx, a: int, phrase: str) -> str:
     words = phrase.split()
     for n in (len(words), 3, 2, 1):
         head = " ".join(words[:n])
-        lead = re.match(r"(?:hold|holding|have|organi[sz]e|convene|host|run) +", head, re.I)
+        lead = HOLD_LEAD.match(head)
         np = head[lead.end():] if lead else head
         if ANAPHOR.fullmatch(np):
             events = list(NAMED_EVENT.finditer(ctx.flat, ctx.para_start, a))
             if events:
                 ev = events[-1]["np"]
-                ev = re.sub(r",? +(?:which|that) +(?:will +)?include +", " with ", ev)
+                ev = INCLUDE.sub(" with ", ev)
                 tail = " ".join(words[n:])
                 return " ".join(x for x in ((lead.group().strip() if lead else ""), "the", ev, tail) if x)
     return phrase
@@ -181,7 +187,7 @@ def _commitment(ctx: Ctx, a: int, b: int) -> Cand | None:
     t = ctx.flat[a:b]
     for pat, conf in ((PROGRESS, 0.8), (COMMIT, 0.85), (WILL, 0.8)):
         m = _search(pat, t)
-        if not m or NEG.search(t, 0, m.start()) or HAD.search(t, 0, m.start()):
+        if not m or negated(t, m.start()) or "had" in t and HAD.search(t, 0, m.start()):
             continue
         if pat is WILL and not _will_subject(ctx, a, a + m.start()):
             continue
@@ -216,7 +222,7 @@ def _will_subject(ctx: Ctx, a: int, cue_at: int) -> bool:
         return True
     before = ctx.flat[max(a, cue_at - 30):cue_at].rstrip(" ,")  # "Our lead, Gemma Price, will"
     last = before.split()[-1:] or [""]
-    return bool(re.search(r"(?:^|[^\w])(?:I|[A-Z][a-z]+)\s*$", before)) and \
+    return bool(NAME_BEFORE.search(before)) and \
         last[0] not in ("It", "This", "That", "There", "Which") and last[0].lower() not in EVENT_NOUNS
 
 
@@ -231,7 +237,7 @@ def _decision(ctx: Ctx, a: int, b: int) -> Cand | None:
         if passive:  # "that a grant of 500 pounds be awarded to the club": award the grant to the club
             phrase = strip_due(f"{base_verb(passive['pp'][:-2] + 'ing')} {passive['np']}{passive['rest']}", due)
             return make(ctx, Kind.decision_followup, a, b, title_from_vp(phrase), phrase, 0.75, due)
-        w = re.search(r"\b(?:will|should|would|shall|must|is +to|are +to|to)\s+", cl)
+        w = MODAL.search(cl)
         owner = None
         sj = SUBJUNCTIVE.match(cl) if w is None else None
         if w:
@@ -252,7 +258,7 @@ def _decision(ctx: Ctx, a: int, b: int) -> Cand | None:
         verb = {"decided": "Decide", "determined": "Determine", "agreed": "Agree", "fixed": "Fix"}.get(
             m["v"], "Confirm" if m["v"] == "confirmed" else "Finalize")
         lead = LEAD_IN.match(t)
-        subj = re.sub(r"^(?:The|the) +", "the ", t[lead.end() if lead else 0: m.start()].strip(" ,"))
+        subj = THE_LEAD.sub("the ", t[lead.end() if lead else 0: m.start()].strip(" ,"))
         if not subj or len(subj.split()) > 8 or NOT_NP.search(subj):
             return None
         return make(ctx, Kind.decision_followup, a, b, f"{verb} {subj}", subj, 0.6, ctx.due(a, b))
