@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from extraction.wordtrie import opening
+
 _MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTH_NAMES.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTH_NAMES["sept"] = 9
@@ -27,38 +29,39 @@ NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 
 SUF = r"(?:st|nd|rd|th)?"
 
 
-def _p(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _p(pattern: str, first: str) -> re.Pattern[str]:
+    """`first`: every letter a match can open with (wordtrie.opening)."""
+    return re.compile(opening(first) + pattern)
 
 
 PATTERNS: dict[str, re.Pattern[str]] = {
     "iso": _p(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b(?: ?(?:\.\.|–|—|to) ?"
-              r"(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})\b)?"),
+              r"(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})\b)?", r"\d"),
     "dmy": _p(rf"\b(?P<d>\d{{1,2}}){SUF}(?: ?(?:-|–|to|and) ?(?P<d2>\d{{1,2}}){SUF})? +(?:of +)?"
-              rf"(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?"),
+              rf"(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?", r"\d"),
     "mdy": _p(rf"(?<![\w-])(?P<mon>{MONTH}) +(?P<d>\d{{1,2}}){SUF}(?![\d:])(?: ?(?:-|–|to|through) ?"
-              rf"(?:(?P<mon2>{MONTH}) +)?(?P<d2>\d{{1,2}}){SUF}(?![\d:]))?(?:,? +(?P<y>\d{{4}})\b)?"),
+              rf"(?:(?P<mon2>{MONTH}) +)?(?P<d2>\d{{1,2}}){SUF}(?![\d:]))?(?:,? +(?P<y>\d{{4}})\b)?", "jfmasond"),
     "week": _p(rf"(?i:the +)?(?P<ord>(?i:first|second|third|fourth|last|final|1st|2nd|3rd|4th)) +"
-               rf"(?i:week) +(?i:of|in) +(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?"),
+               rf"(?i:week) +(?i:of|in) +(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?", "tfsl1-4"),
     "part_month": _p(rf"(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end|first +half|"
                      rf"second +half) +of)) ?-?"
-                     rf" ?(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?"),
-    "month": _p(rf"(?<![\w-])(?P<mon>{MONTH}),? +(?P<y>\d{{4}})\b"),
-    "bare_month": _p(rf"(?P<prep>(?i:in|by|before|until|during|through)) +(?P<mon>{MONTH})(?! *,? *\d)"),
+                     rf" ?(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?", "emltbsf"),
+    "month": _p(rf"(?<![\w-])(?P<mon>{MONTH}),? +(?P<y>\d{{4}})\b", "jfmasond"),
+    "bare_month": _p(rf"(?P<prep>(?i:in|by|before|until|during|through)) +(?P<mon>{MONTH})(?! *,? *\d)", "ibudt"),
     "part_year": _p(r"(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end|first +half|"
                     r"second +half|first +quarter|second +quarter|third +quarter|fourth +quarter) +of))"
-                    r" ?-? ?(?P<y>(?:19|20)\d{2})\b"),
-    "quarter": _p(r"\bQ(?P<q>[1-4]) ?(?P<y>(?:19|20)\d{2})\b"),
-    "season": _p(r"(?P<season>(?i:spring|summer|autumn|fall|winter)) +(?:of +)?(?P<y>(?:19|20)\d{2})\b"),
-    "year": _p(r"(?P<prep>(?i:in|by|during|before)) +(?P<y>(?:19|20)\d{2})\b(?! ?[-/–])"),
-    "end_rel": _p(r"(?i:(?:the +)?end +of +(?P<which>the|this|next) +(?P<unit>week|month|year))\b"),
-    "rel": _p(r"(?i:\b(?P<which>next|this|the +following|the +coming) +(?P<unit>week|month|year))\b"),
-    "day_rel": _p(r"(?i:\b(?P<rel>today|tomorrow))\b"),
-    "weekday": _p(r"(?P<prep>(?i:by|on|before|until|next|this|due)) +(?P<wd>" + "|".join(WEEKDAYS) + r")\b"),
-    "within": _p(r"(?i:\bwithin +(?P<n>\d{1,3}|" + "|".join(NUM) + r") +(?P<u>days?|weeks?|months?))\b"),
-    "meeting": _p(rf"(?i:before|by|ahead +of) +the +(?P<mon>{MONTH}) +(?i:meeting|session|board|council)"),
+                    r" ?-? ?(?P<y>(?:19|20)\d{2})\b", "emltbsf"),
+    "quarter": _p(r"\bQ(?P<q>[1-4]) ?(?P<y>(?:19|20)\d{2})\b", "q"),
+    "season": _p(r"(?P<season>(?i:spring|summer|autumn|fall|winter)) +(?:of +)?(?P<y>(?:19|20)\d{2})\b", "safw"),
+    "year": _p(r"(?P<prep>(?i:in|by|during|before)) +(?P<y>(?:19|20)\d{2})\b(?! ?[-/–])", "ibd"),
+    "end_rel": _p(r"(?i:(?:the +)?end +of +(?P<which>the|this|next) +(?P<unit>week|month|year))\b", "te"),
+    "rel": _p(r"(?i:\b(?P<which>next|this|the +following|the +coming) +(?P<unit>week|month|year))\b", "nt"),
+    "day_rel": _p(r"(?i:\b(?P<rel>today|tomorrow))\b", "t"),
+    "weekday": _p(r"(?P<prep>(?i:by|on|before|until|next|this|due)) +(?P<wd>" + "|".join(WEEKDAYS) + r")\b", "bountd"),
+    "within": _p(r"(?i:\bwithin +(?P<n>\d{1,3}|" + "|".join(NUM) + r") +(?P<u>days?|weeks?|months?))\b", "w"),
+    "meeting": _p(rf"(?i:before|by|ahead +of) +the +(?P<mon>{MONTH}) +(?i:meeting|session|board|council)", "ba"),
     "vague": _p(r"(?i:\b(?:in +the +near +future|as +soon +as +possible|ASAP|soon|shortly|in +due +course|"
-                r"at +a +later +date|in +the +coming +(?:days|weeks|months)|at +the +earliest +opportunity))\b"),
+                r"at +a +later +date|in +the +coming +(?:days|weeks|months)|at +the +earliest +opportunity))\b", "ias"),
 }
 DIGIT = re.compile(r"\d")
 _MON3 = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

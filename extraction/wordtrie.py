@@ -35,3 +35,11 @@ def _emit(node: dict, space: str) -> str:
     if _END in node:  # a word ends here: try the longer ones first, then stop
         return f"(?:{body})?"
     return body
+
+
+def opening(first: str) -> str:
+    """A lookahead for the letters (or a class such as \\d) any match opens with, put before a
+    pattern that starts with \\b or a case-insensitive group: `re` then skips ahead to those
+    letters instead of trying the pattern at every position. Case-folded exactly as `re` folds
+    the pattern's own letters, so it never rules out a match."""
+    return f"(?=(?i:[{first}]))"
