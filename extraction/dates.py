@@ -65,8 +65,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 }
 DIGIT = re.compile(r"\d")
 _MON3 = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# Lower-case substrings a pattern cannot match without ("#": a digit). Plain `in` tests
-# cost far less than running every pattern over every clause.
+# Lower-case words a pattern cannot match without ("#": a digit): `in` tests cost far less than patterns.
 NEEDS: dict[str, tuple[str, ...]] = {
     "iso": ("#",), "dmy": ("#",), "mdy": ("#",), "week": ("week",), "part_month": _MON3, "month": ("#",),
     "bare_month": _MON3, "part_year": ("#",), "quarter": ("#",), "season": ("#",), "year": ("#",),
@@ -79,12 +78,11 @@ NEED_WORDS = frozenset(w for need in NEEDS.values() for w in need if w != "#")
 # most patterns where the word tests above cannot ("may" the verb, "dec" in "decided").
 TOKENS = {"month": re.compile("|".join(w.capitalize() for w in _MON3) + "|" + "|".join(w.upper() for w in _MON3)),
           "year": re.compile(r"(?:19|20)\d\d"), "iso": re.compile(r"\d{4}-\d\d-\d\d")}
-NEEDS_TOKEN = {"iso": "iso", "dmy": "month", "mdy": "month", "week": "month", "part_month": "month",
-               "month": "month", "bare_month": "month", "meeting": "month", "part_year": "year",
-               "quarter": "year", "season": "year", "year": "year"}
+NEEDS_TOKEN = {"iso": "iso", **dict.fromkeys(("part_year", "quarter", "season", "year"), "year"),
+               **dict.fromkeys(("dmy", "mdy", "week", "part_month", "month", "bare_month", "meeting"), "month")}
 # And a word the case-insensitive part of a pattern needs (tested only on ASCII, where lower() is exact).
-NEEDS_PART = {"part_month": ("early", "mid", "late", "beginning", "start", "middle", "end", "half"),
-              "part_year": ("early", "mid", "late", "beginning", "start", "middle", "end", "half", "quarter"),
+_PARTS = ("early", "mid", "late", "beginning", "start", "middle", "end", "half")
+NEEDS_PART = {"part_month": _PARTS, "part_year": (*_PARTS, "quarter"),
               "season": ("spring", "summer", "autumn", "fall", "winter")}
 # (kind, pattern, words, token, part words) in PATTERNS order: one tuple per step of the loop.
 PLAN = [(k, p, NEEDS.get(k), NEEDS_TOKEN.get(k), NEEDS_PART.get(k)) for k, p in PATTERNS.items()]
