@@ -111,9 +111,33 @@ def strip_due(phrase: str, due: Due | None) -> str:
 
 PARTY = ("person", "org", "side", "he", "they")
 NEG = re.compile(r"\b(?:not|never|no +longer|declined|refused)\b(?:\W+\w+){0,2}\W*$", re.I)
+NEG_WORDS = ("not", "never", "no", "declined", "refused")
+
+
+def negated(t: str, end: int) -> bool:
+    """NEG in t[:end] ('has not agreed to'); the pattern runs only where one of its words is."""
+    return has(t[:end], NEG_WORDS, fold=True) and NEG.search(t, 0, end) is not None
+
+
 PAST = re.compile(r"\b(?:was|were)\s+(?:held|signed|completed|delivered|conducted|concluded|finished|sent)\b|"
                   r"\btook\s+place\b|\bha(?:s|ve)\s+been\s+(?:completed|signed|delivered|held|sent)\b")
+PAST_WORDS = ("was", "were", "took", "been")  # every PAST match holds one
 HEDGE = re.compile(r"\b(?:if|unless|might|may|could|perhaps)\b")
+HEDGE_WORDS = ("if", "unless", "might", "may", "could", "perhaps")
+
+
+def has(t: str, words: tuple[str, ...], *, fold: bool = False) -> bool:
+    """Does t hold one of the literal words every match of a pattern contains? Tested before it.
+
+    A plain `in` costs far less than a pattern search, and most clauses lack the words.
+    fold=True for a case-insensitive pattern; outside ASCII lower() is not how `re` folds
+    case ('ſ' matches 's'), so there the answer is yes and the pattern decides.
+    """
+    if fold:
+        if not t.isascii():
+            return True
+        t = t.lower()
+    return any(map(t.__contains__, words))  # no generator: this runs on every clause
 
 
 def parties(ctx: Ctx, a: int, b: int) -> list[Mention]:
@@ -130,7 +154,7 @@ def make(ctx: Ctx, kind: Kind, ea: int, eb: int, title: str, phrase: str, conf: 
         due = None  # "last held in 2007": background, not when this is due
     if due and due.due_start:
         conf += 0.05
-    if HEDGE.search(ctx.flat, ea, eb):
+    if has(ctx.flat[ea:eb], HEDGE_WORDS) and HEDGE.search(ctx.flat, ea, eb):
         conf -= 0.15
     if head_noun(phrase) in VAGUE_NOUNS:
         conf = min(conf, 0.45)

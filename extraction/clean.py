@@ -51,6 +51,7 @@ ABBREVIATIONS = frozenset(
     " co corp gov sen rep jan feb mar apr jun jul aug sep sept oct nov dec mt ft op cf al ca".split()
 )
 SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?= |$)")
+INITIALS = re.compile(r"(?:\w\.)+\w")  # "U.S", "e.g": compiled once, it runs at every full stop
 MAX_SENTENCE = 1500  # longer runs (one giant line) are cut: rules stay linear in the text size
 
 
@@ -146,9 +147,11 @@ def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
 
 def _after_heading(text: str, nl: int, b: int) -> bool:
     """The line ending at nl is a short unpunctuated heading ("Annual meeting") above a capitalised line."""
+    if not (nl + 1 < b and text[nl + 1:nl + 2].isupper()):
+        return False  # the cheap half first: most lines are not followed by a capital
     begin = text.rfind("\n", 0, nl) + 1
     line = text[begin:nl].strip()
-    return 0 < len(line) < 40 and line[-1] not in ".,;:!?" and text[nl + 1:nl + 2].isupper() and nl + 1 < b
+    return 0 < len(line) < 40 and line[-1] not in ".,;:!?"
 
 
 def _split(flat: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -185,7 +188,7 @@ def _is_boundary(flat: str, p: int, q: int, b: int) -> bool:
     while w > 0 and (flat[w - 1].isalnum() or flat[w - 1] in ".'’"):
         w -= 1
     word = flat[w:p].lower().strip(".")
-    if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:\w\.)+\w", word):
+    if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or INITIALS.fullmatch(word):
         return False  # Mr. / St. / initials / U.S.
     nxt = q
     while nxt < b and flat[nxt] == " ":

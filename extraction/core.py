@@ -8,7 +8,7 @@ from pathlib import Path
 
 from extraction.candidate import Cand, Ctx
 from extraction.clean import Cleaned, clean, sentences
-from extraction.dates import record_date
+from extraction.recorddate import record_date
 from extraction.explicit import explicit, is_heading
 from extraction.people import Directory, Mention, home_orgs, load_directory
 from extraction.phrases import head_noun, topic_terms

@@ -1,4 +1,4 @@
-"""Dates: the record's own date, and due phrases resolved to a window against it.
+"""Dates: due phrases resolved to a window against the record date (recorddate.py finds that date).
 
 Our own regular expressions, no dateparser: they are fast, deterministic and
 cover the phrasing of cables and minutes ("the first week of February 2010",
@@ -12,6 +12,8 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from extraction.wordtrie import opening
 
 _MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTH_NAMES.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -27,43 +29,43 @@ NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 
 SUF = r"(?:st|nd|rd|th)?"
 
 
-def _p(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _p(pattern: str, first: str) -> re.Pattern[str]:
+    """`first`: every letter a match can open with (wordtrie.opening)."""
+    return re.compile(opening(first) + pattern)
 
 
 PATTERNS: dict[str, re.Pattern[str]] = {
     "iso": _p(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b(?: ?(?:\.\.|–|—|to) ?"
-              r"(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})\b)?"),
+              r"(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})\b)?", r"\d"),
     "dmy": _p(rf"\b(?P<d>\d{{1,2}}){SUF}(?: ?(?:-|–|to|and) ?(?P<d2>\d{{1,2}}){SUF})? +(?:of +)?"
-              rf"(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?"),
+              rf"(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?", r"\d"),
     "mdy": _p(rf"(?<![\w-])(?P<mon>{MONTH}) +(?P<d>\d{{1,2}}){SUF}(?![\d:])(?: ?(?:-|–|to|through) ?"
-              rf"(?:(?P<mon2>{MONTH}) +)?(?P<d2>\d{{1,2}}){SUF}(?![\d:]))?(?:,? +(?P<y>\d{{4}})\b)?"),
+              rf"(?:(?P<mon2>{MONTH}) +)?(?P<d2>\d{{1,2}}){SUF}(?![\d:]))?(?:,? +(?P<y>\d{{4}})\b)?", "jfmasond"),
     "week": _p(rf"(?i:the +)?(?P<ord>(?i:first|second|third|fourth|last|final|1st|2nd|3rd|4th)) +"
-               rf"(?i:week) +(?i:of|in) +(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?"),
+               rf"(?i:week) +(?i:of|in) +(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?", "tfsl1-4"),
     "part_month": _p(rf"(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end|first +half|"
                      rf"second +half) +of)) ?-?"
-                     rf" ?(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?"),
-    "month": _p(rf"(?<![\w-])(?P<mon>{MONTH}),? +(?P<y>\d{{4}})\b"),
-    "bare_month": _p(rf"(?P<prep>(?i:in|by|before|until|during|through)) +(?P<mon>{MONTH})(?! *,? *\d)"),
+                     rf" ?(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?", "emltbsf"),
+    "month": _p(rf"(?<![\w-])(?P<mon>{MONTH}),? +(?P<y>\d{{4}})\b", "jfmasond"),
+    "bare_month": _p(rf"(?P<prep>(?i:in|by|before|until|during|through)) +(?P<mon>{MONTH})(?! *,? *\d)", "ibudt"),
     "part_year": _p(r"(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end|first +half|"
                     r"second +half|first +quarter|second +quarter|third +quarter|fourth +quarter) +of))"
-                    r" ?-? ?(?P<y>(?:19|20)\d{2})\b"),
-    "quarter": _p(r"\bQ(?P<q>[1-4]) ?(?P<y>(?:19|20)\d{2})\b"),
-    "season": _p(r"(?P<season>(?i:spring|summer|autumn|fall|winter)) +(?:of +)?(?P<y>(?:19|20)\d{2})\b"),
-    "year": _p(r"(?P<prep>(?i:in|by|during|before)) +(?P<y>(?:19|20)\d{2})\b(?! ?[-/–])"),
-    "end_rel": _p(r"(?i:(?:the +)?end +of +(?P<which>the|this|next) +(?P<unit>week|month|year))\b"),
-    "rel": _p(r"(?i:\b(?P<which>next|this|the +following|the +coming) +(?P<unit>week|month|year))\b"),
-    "day_rel": _p(r"(?i:\b(?P<rel>today|tomorrow))\b"),
-    "weekday": _p(r"(?P<prep>(?i:by|on|before|until|next|this|due)) +(?P<wd>" + "|".join(WEEKDAYS) + r")\b"),
-    "within": _p(r"(?i:\bwithin +(?P<n>\d{1,3}|" + "|".join(NUM) + r") +(?P<u>days?|weeks?|months?))\b"),
-    "meeting": _p(rf"(?i:before|by|ahead +of) +the +(?P<mon>{MONTH}) +(?i:meeting|session|board|council)"),
+                    r" ?-? ?(?P<y>(?:19|20)\d{2})\b", "emltbsf"),
+    "quarter": _p(r"\bQ(?P<q>[1-4]) ?(?P<y>(?:19|20)\d{2})\b", "q"),
+    "season": _p(r"(?P<season>(?i:spring|summer|autumn|fall|winter)) +(?:of +)?(?P<y>(?:19|20)\d{2})\b", "safw"),
+    "year": _p(r"(?P<prep>(?i:in|by|during|before)) +(?P<y>(?:19|20)\d{2})\b(?! ?[-/–])", "ibd"),
+    "end_rel": _p(r"(?i:(?:the +)?end +of +(?P<which>the|this|next) +(?P<unit>week|month|year))\b", "te"),
+    "rel": _p(r"(?i:\b(?P<which>next|this|the +following|the +coming) +(?P<unit>week|month|year))\b", "nt"),
+    "day_rel": _p(r"(?i:\b(?P<rel>today|tomorrow))\b", "t"),
+    "weekday": _p(r"(?P<prep>(?i:by|on|before|until|next|this|due)) +(?P<wd>" + "|".join(WEEKDAYS) + r")\b", "bountd"),
+    "within": _p(r"(?i:\bwithin +(?P<n>\d{1,3}|" + "|".join(NUM) + r") +(?P<u>days?|weeks?|months?))\b", "w"),
+    "meeting": _p(rf"(?i:before|by|ahead +of) +the +(?P<mon>{MONTH}) +(?i:meeting|session|board|council)", "ba"),
     "vague": _p(r"(?i:\b(?:in +the +near +future|as +soon +as +possible|ASAP|soon|shortly|in +due +course|"
-                r"at +a +later +date|in +the +coming +(?:days|weeks|months)|at +the +earliest +opportunity))\b"),
+                r"at +a +later +date|in +the +coming +(?:days|weeks|months)|at +the +earliest +opportunity))\b", "ias"),
 }
 DIGIT = re.compile(r"\d")
 _MON3 = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# Lower-case substrings a pattern cannot match without ("#": a digit). Plain `in` tests
-# cost far less than running every pattern over every clause.
+# Lower-case words a pattern cannot match without ("#": a digit): `in` tests cost far less than patterns.
 NEEDS: dict[str, tuple[str, ...]] = {
     "iso": ("#",), "dmy": ("#",), "mdy": ("#",), "week": ("week",), "part_month": _MON3, "month": ("#",),
     "bare_month": _MON3, "part_year": ("#",), "quarter": ("#",), "season": ("#",), "year": ("#",),
@@ -76,15 +78,22 @@ NEED_WORDS = frozenset(w for need in NEEDS.values() for w in need if w != "#")
 # most patterns where the word tests above cannot ("may" the verb, "dec" in "decided").
 TOKENS = {"month": re.compile("|".join(w.capitalize() for w in _MON3) + "|" + "|".join(w.upper() for w in _MON3)),
           "year": re.compile(r"(?:19|20)\d\d"), "iso": re.compile(r"\d{4}-\d\d-\d\d")}
-NEEDS_TOKEN = {"iso": "iso", "dmy": "month", "mdy": "month", "week": "month", "part_month": "month",
-               "month": "month", "bare_month": "month", "meeting": "month", "part_year": "year",
-               "quarter": "year", "season": "year", "year": "year"}
+NEEDS_TOKEN = {"iso": "iso", **dict.fromkeys(("part_year", "quarter", "season", "year"), "year"),
+               **dict.fromkeys(("dmy", "mdy", "week", "part_month", "month", "bare_month", "meeting"), "month")}
+# And a word the case-insensitive part of a pattern needs (tested only on ASCII, where lower() is exact).
+_PARTS = ("early", "mid", "late", "beginning", "start", "middle", "end", "half")
+NEEDS_PART = {"part_month": _PARTS, "part_year": (*_PARTS, "quarter"),
+              "season": ("spring", "summer", "autumn", "fall", "winter")}
+# (kind, pattern, words, token, part words) in PATTERNS order: one tuple per step of the loop.
+PLAN = [(k, p, NEEDS.get(k), NEEDS_TOKEN.get(k), NEEDS_PART.get(k)) for k, p in PATTERNS.items()]
 QUICK_WORDS = (*_MON3, "week", "month", "year", "today", "tomorrow", "soon", "asap", "shortly", "future",
                "due course", "later", "coming", "opportunity", "spring", "summer", "autumn", "fall", "winter",
                "day")
 ANCHOR = re.compile(r" +(?i:of|from|after) +")
 REFERENCE = re.compile(r"(?i:\b(?:outage|incident|meeting|letter|e-?mail|call|report|minutes|visit|session|"
                        r"decision|order|message|attack|storm|accident|note)s? +(?:of|on|from|dated) +(?:the +)?)$")
+REFERENCE_NOUNS = ("outage", "incident", "meeting", "letter", "mail", "call", "report", "minutes", "visit",
+                   "session", "decision", "order", "message", "attack", "storm", "accident", "note")
 PREFIX = re.compile(r"(?i:\b(?:by|before|no +later +than|not +later +than|until|till|ahead +of)) +$")
 
 
@@ -97,11 +106,19 @@ class Due:
     due_end: date | None
 
 
+def _is_reference(s: str, lo: int, hi: int) -> bool:
+    """REFERENCE in s[lo:hi], searched only when a noun it needs is there (lower() is exact on ASCII)."""
+    low = s[lo:hi].lower()
+    if low.isascii() and not any(map(low.__contains__, REFERENCE_NOUNS)):
+        return False
+    return REFERENCE.search(s, lo, hi) is not None
+
+
 def month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
-def _month(name: str) -> int:
+def month_number(name: str) -> int:
     return _MONTH_NAMES[name.rstrip(".").lower()]
 
 
@@ -128,15 +145,15 @@ def _year(g: dict, ref: date | None, m: int, d: int | None = None) -> int | None
     return y
 
 
-def _resolve(kind: str, g: dict, ref: date | None) -> tuple[date, date] | None:
+def resolve_window(kind: str, g: dict, ref: date | None) -> tuple[date, date] | None:
     """The window a matched phrase names, or None when it cannot be placed."""
     if kind == "iso":
         a = date(int(g["y"]), int(g["m"]), int(g["d"]))
         b = date(int(g["y2"]), int(g["m2"]), int(g["d2"])) if g.get("y2") else a
         return a, b
     if kind in ("dmy", "mdy"):
-        m = _month(g["mon"])
-        m2 = _month(g["mon2"]) if g.get("mon2") else m
+        m = month_number(g["mon"])
+        m2 = month_number(g["mon2"]) if g.get("mon2") else m
         y = _year(g, ref, m, int(g["d"]))
         if y is None:
             return None
@@ -144,7 +161,7 @@ def _resolve(kind: str, g: dict, ref: date | None) -> tuple[date, date] | None:
         b = date(y, m2, int(g["d2"])) if g.get("d2") else a
         return (a, b) if b >= a else None
     if kind in ("week", "part_month", "month", "bare_month", "meeting"):
-        m = _month(g["mon"])
+        m = month_number(g["mon"])
         y = _year(g, ref, m)
         if y is None:
             return None
@@ -227,18 +244,19 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     """
     hi = len(s) if hi is None else hi
     low = s[lo:hi].lower()
-    present = {w for w in NEED_WORDS if w in low}
+    present = set(filter(low.__contains__, NEED_WORDS))  # filter/map: no Python frame per word
     if DIGIT.search(s, lo, hi):
         present.add("#")
-    if not present and not any(w in low for w in QUICK_WORDS):
+    if not present and not any(map(low.__contains__, QUICK_WORDS)):
         return None  # most clauses name no time at all: skip the full pattern set
     found: list[tuple[int, int, str, tuple[date, date] | None]] = []
     tokens: dict[str, bool] = {}
-    for kind, pat in PATTERNS.items():
-        need = NEEDS.get(kind)
+    ascii_text = low.isascii()
+    for kind, pat, need, token, part in PLAN:
         if need and present.isdisjoint(need):
             continue  # substring tests are far cheaper than the patterns, which then run on few clauses
-        token = NEEDS_TOKEN.get(kind)
+        if part and ascii_text and not any(map(low.__contains__, part)):
+            continue
         if token:
             if token not in tokens:
                 tokens[token] = TOKENS[token].search(s, lo, hi) is not None
@@ -250,10 +268,10 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
             a = m.start("mon") if kind == "bare_month" else m.start("y") if kind == "year" else m.start()
             if kind == "weekday" and g["prep"].lower() not in ("next", "this"):
                 a = m.start("wd")
-            if kind != "vague" and REFERENCE.search(s, max(lo, a - 40), a):
+            if kind != "vague" and _is_reference(s, max(lo, a - 40), a):
                 continue  # "the outage of November 14": which one, not when
             try:
-                window = None if kind == "vague" else _resolve(kind, g, ref)
+                window = None if kind == "vague" else resolve_window(kind, g, ref)
             except (ValueError, KeyError):
                 continue  # "31 February": not a date
             if kind != "vague" and window is None and ref is not None:
@@ -280,60 +298,3 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     if p:
         a = p.start()
     return Due(a, b, " ".join(s[a:b].split()), window[0] if window else None, window[1] if window else None)
-
-
-# --- the record's own date -------------------------------------------------------------------
-
-DTG = re.compile(r"\b(?P<d>[0-3]\d)(?P<h>[0-2]\d)(?P<mi>[0-5]\d)Z +(?P<mon>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|"
-                 r"OCT|NOV|DEC) +(?P<y>\d{2})\b", re.IGNORECASE)
-FRONT = re.compile(r"\A[ ]*---[ ]*\n(?P<body>(?:[^\n]*\n){0,40}?)---[ ]*(?:\n|\Z)")
-HEADER = re.compile(r"^[ \t]*(?:date|dated|meeting date|sent|issued|published)[ \t]*:[ \t]*(?P<v>[^\n]{1,80})$",
-                    re.IGNORECASE | re.MULTILINE)
-FULL = ("iso", "dmy", "mdy")
-
-
-def first_full_date(s: str, lo: int = 0, hi: int | None = None) -> date | None:
-    """The first date in s[lo:hi] that states its year; a range gives its last day."""
-    hi = len(s) if hi is None else hi
-    best: tuple[int, date] | None = None
-    for kind in FULL:
-        for m in PATTERNS[kind].finditer(s, lo, hi):
-            g = m.groupdict()
-            if not g.get("y"):
-                continue
-            try:
-                window = _resolve(kind, g, None)
-            except ValueError:
-                continue
-            if window and (best is None or m.start() < best[0]):
-                best = (m.start(), window[1])
-            break
-    return best[1] if best else None
-
-
-def record_date(text: str, flat: str, start: int, end: int) -> date | None:
-    """Front matter, a cable's date-time group, a Date: header, else the first full date.
-
-    Only the record proper (start..end) is read, so a capture banner above it or
-    a site footer below it never dates the record.
-    """
-    head_end = min(end, start + 3000)
-    fm = FRONT.match(text)
-    if fm:
-        for line in fm.group("body").splitlines():
-            if line.lower().startswith("date:"):
-                d = first_full_date(line.replace("\t", " "))
-                if d:
-                    return d
-    m = DTG.search(flat, start, head_end)
-    if m:
-        y = int(m["y"])
-        try:
-            return date(2000 + y if y < 70 else 1900 + y, _month(m["mon"].lower()), int(m["d"]))
-        except ValueError:
-            pass
-    for h in HEADER.finditer(text, start, head_end):
-        d = first_full_date(flat, h.start("v"), h.end("v"))
-        if d:
-            return d
-    return first_full_date(flat, start, head_end)

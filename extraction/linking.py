@@ -13,7 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from extraction.clean import clean, sentences
-from extraction.dates import find_due, record_date
+from extraction.dates import find_due
+from extraction.recorddate import record_date
 from extraction.phrases import topic_terms
 from models.items import ItemReport
 from models.tables import ActionItemCreate

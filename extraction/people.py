@@ -10,15 +10,26 @@ from pathlib import Path
 
 import yaml
 
+from extraction.wordtrie import opening, trie_pattern
 from models.errors import InvalidInput
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "config" / "directory.yaml"
 
+
+def _word_start(words: str) -> str:
+    """'He|She' as 'H(?<!\\w.)e|S(?<!\\w.)he': the same as a leading \\b, but each branch opens
+    with a plain letter, so `re` skips ahead to those letters instead of trying every position."""
+    return "|".join(f"{w[0]}(?<!\\w.){re.escape(w[1:])}" for w in words.split("|"))
+
+
 TITLED = re.compile(
-    r"\b(?:Mr|Ms|Mrs|Dr|Prof|Amb|Ambassador|Minister|Director|Chairman|Chairwoman|Chair)\.? +"
+    rf"(?:{_word_start('Mr|Ms|Mrs|Dr|Prof|Amb|Ambassador|Minister|Director|Chairman|Chairwoman|Chair')})\.? +"
     r"(?P<name>[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2})"
 )
-PRONOUN = re.compile(r"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ww]e)\b")
+PRONOUN = re.compile(rf"(?P<p>{_word_start('He|he|She|she|They|they|We|we')})\b")
+HONORIFIC = re.compile(r"^(?:Mr|Ms|Mrs|Dr|Prof|Amb)\.? +")
+POSSESSIVE = re.compile(r"['’]s$")
+THE = re.compile(r"^the +", re.I)
 
 
 @dataclass(frozen=True)
@@ -45,11 +56,12 @@ class Directory:
     def compile(self) -> Directory:
         for alias, name in self.aliases.items():
             self._lower.setdefault(alias.lower(), name)
-        names = sorted(self.aliases, key=len, reverse=True)  # longest first: "Russian Customs Academy"
-        alt = "|".join(re.escape(a) for a in names) or r"(?!x)x"
-        self._alias_re = re.compile(rf"(?<![\w.])(?:{alt})(?![\w])")
+        # Longest first ("Russian Customs Academy" over "Russian Customs"), factored by prefix for speed.
+        self._alias_re = re.compile(rf"(?<![\w.])(?:{trie_pattern(self.aliases)})(?![\w])")
         sides = "|".join(re.escape(s) for s in sorted(self.sides, key=len, reverse=True)) or r"(?!x)x"
-        self._side_re = re.compile(rf"\b(?:the +)?(?P<adj>{sides}) +(?:side|delegation|team|group|experts|party)\b")
+        first = "t" + "".join(sorted({re.escape(s[0]) for s in self.sides}))  # "the US side"
+        self._side_re = re.compile(rf"{opening(first)}\b(?:the +)?(?P<adj>{sides}) +"
+                                   r"(?:side|delegation|team|group|experts|party)\b")
         return self
 
     @property
@@ -64,9 +76,9 @@ class Directory:
         if not name:
             return name
         raw = " ".join(name.split()).strip(" ,.;:")
-        raw = re.sub(r"^(?:Mr|Ms|Mrs|Dr|Prof|Amb)\.? +", "", raw)
-        raw = re.sub(r"['’]s$", "", raw)
-        for key in (raw, raw.upper(), re.sub(r"^the +", "", raw, flags=re.I)):
+        raw = HONORIFIC.sub("", raw)
+        raw = POSSESSIVE.sub("", raw)
+        for key in (raw, raw.upper(), THE.sub("", raw)):
             if key in self.aliases:
                 return self.aliases[key]
         return self._lower.get(raw.lower(), raw)

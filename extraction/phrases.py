@@ -94,16 +94,28 @@ def sentence_case(s: str) -> str:
     return s[:1].upper() + s[1:] if s else s
 
 
+# Compiled once: these run for every candidate, and re's cache lookup is a cost of its own.
+ARTICLE = re.compile(r"\b([Aa]n?) +([A-Za-z][\w-]*)")
+SOUNDS_W = re.compile(r"(?i:one|once|uni|use|usu|eu|ur[aeiou])")
+CLAUSE_CUT = re.compile(r"[,;:]| [-–—] ")
+SOFT = re.compile(r"\b(?:possible|potential|so-called) +", re.I)
+VP_LEAD = re.compile(r"^(?:(?:help|assist|be +able) +(?:to +|in +|with +)?|(?:try|continue|begin|start) +to +)", re.I)
+NP_LEAD = re.compile(r"^(?:(?:assistance|help|support) +(?:in|with) +)", re.I)
+OF_NOMINAL = re.compile(r"(?:(?:a|an|the) +)?(\w+) +of +(.+)", re.I)
+CAP_DETERMINER = re.compile(r"^(The|A|An|This|These|His|Her|Their|Its|Our)\b")
+WORD = re.compile(r"[A-Za-z][\w-]*")
+
+
 def fix_articles(s: str) -> str:
     """'a IVP' -> 'an IVP', 'an MOU' stays: acronyms go by how their first letter sounds."""
     def pick(m: re.Match[str]) -> str:
         word = m.group(2)
-        sounds_w = re.match(r"(?i:one|once|uni|use|usu|eu|ur[aeiou])", word) and not word[:2].isupper()
+        sounds_w = SOUNDS_W.match(word) and not word[:2].isupper()
         vowel = (word[:2].isupper() and word[0] in "AEFHILMNORSX") or (
             not word[:2].isupper() and word[0].lower() in "aeiou" and not sounds_w)
         art = ("An" if m.group(1)[0] == "A" else "an") if vowel else ("A" if m.group(1)[0] == "A" else "a")
         return f"{art} {word}"
-    return re.sub(r"\b([Aa]n?) +([A-Za-z][\w-]*)", pick, s)
+    return ARTICLE.sub(pick, s)
 
 
 REL_INCLUDE = re.compile(r",? +(?:which|that) +(?:will +)?(?:include|includes|involve|involves|cover|covers)"
@@ -120,7 +132,7 @@ def tidy(phrase: str) -> str:
     p = " ".join(phrase.split())
     p = REL_INCLUDE.sub(r" with \1", p)
     p = PARENS.sub("", p)
-    p = re.split(r"[,;:]| [-–—] ", p, maxsplit=1)[0]
+    p = CLAUSE_CUT.split(p, maxsplit=1)[0]
     m = RELATIVE.search(p)
     if m:
         rest = p[m.start():]
@@ -172,13 +184,12 @@ def head_verb(np: str) -> str | None:
 
 def drop_soft(np: str) -> str:
     """'a possible IVP' -> 'an IVP': hedging adjectives do not belong in a title."""
-    return fix_articles(re.sub(r"\b(?:possible|potential|so-called) +", "", np, flags=re.I))
+    return fix_articles(SOFT.sub("", np))
 
 
 def title_from_vp(vp: str) -> str:
     """'help arrange a tour ...' / 'organizing and implementing a tour' -> 'Arrange a tour ...'."""
-    p = tidy(re.sub(r"^(?:(?:help|assist|be +able) +(?:to +|in +|with +)?|(?:try|continue|begin|start) +to +)", "",
-                    vp.strip(), flags=re.I))
+    p = tidy(VP_LEAD.sub("", vp.strip()))
     words = p.split()
     if words and words[0].lower().endswith("ing"):
         words[0] = base_verb(words[0])
@@ -189,14 +200,14 @@ def title_from_vp(vp: str) -> str:
 
 def title_from_np(np: str, default_verb: str = "Provide") -> str:
     """An imperative title for a noun phrase object: 'an MOU between ...' -> 'Consider an MOU between ...'."""
-    p = re.sub(r"^(?:(?:assistance|help|support) +(?:in|with) +)", "", np.strip(), flags=re.I)
+    p = NP_LEAD.sub("", np.strip())
     if p.split()[:1] and p.split()[0].lower().endswith("ing") and p.split()[0].lower() not in EVENT_NOUNS:
         return title_from_vp(p)
-    m = re.match(r"(?:(?:a|an|the) +)?(\w+) +of +(.+)", p, flags=re.I)
+    m = OF_NOMINAL.match(p)
     if m and m.group(1).lower() in NOMINAL:
         return fix_articles(f"{NOMINAL[m.group(1).lower()]} {tidy(m.group(2))}")
     core = tidy(drop_soft(p))
-    core = re.sub(r"^(The|A|An|This|These|His|Her|Their|Its|Our)\b", lambda m: m.group(1).lower(), core)
+    core = CAP_DETERMINER.sub(lambda m: m.group(1).lower(), core)
     verb = head_verb(core) or default_verb
     return fix_articles(f"{verb} {core}") if core else ""
 
@@ -204,7 +215,7 @@ def title_from_np(np: str, default_verb: str = "Provide") -> str:
 def topic_terms(phrase: str, ignore: frozenset[str] = frozenset()) -> tuple[set[str], set[str]]:
     """(content words, strong words): strong ones are acronyms and mid-phrase capitals."""
     terms, strong = set(), set()
-    for i, w in enumerate(re.findall(r"[A-Za-z][\w-]*", phrase)):
+    for i, w in enumerate(WORD.findall(phrase)):
         lw = w.lower()
         if lw in STOPWORDS or len(lw) < 3 or lw in ignore:
             continue

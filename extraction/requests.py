@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import NEG, PAST, Cand, Ctx, make, named, parties, strip_due
+from extraction.candidate import PAST, PAST_WORDS, Cand, Ctx, has, make, named, negated, parties, strip_due
 from extraction.phrases import HEAD_VERB, head_noun, title_from_np, title_from_vp
 from models.status import Kind
 
@@ -30,16 +30,21 @@ WEAK = re.compile(r"\b(?:(?:the|a|his|her|their|its|strong) +)?(?:desire|wish|ho
 THAT_SUBJECT = re.compile(r"(?:the +)?(?P<s>[A-Z][\w/&.-]*(?: [A-Z][\w/&.-]*){0,3}) +(?:to +|should +|will +)?(?=[a-z])")
 CLAUSE = re.compile(r"\b(?:said|says|is|are|was|were|will|would|has|have|had|did|does)\b")
 CONJ = re.compile(r" *(?:(?:and|as +well +as|also|plus) +)*")
+# Literal words every match holds: a plain `in` test first skips most sentences.
+REQ_WORDS = ("ask", "request", "urge", "invite", "called", "appealed", "would")
+WEAK_WORDS = ("desire", "wish", "hope", "proposal", "suggestion", "interest")
+RESPONSE_WORDS = ("responded", "replied", "reacted")
+BE_BEFORE = re.compile(r"\b(?:was|were|been|is|are)\s+(?:also\s+)?$")  # "was asked": a passive
 LIST_LEAD = re.compile(r"(?:(?:(?:an?|the|their|his|her) +)?(?:interest|desire|wish|request) +(?:in|for) +)?")
 
 
 def requests(ctx: Ctx, a: int, b: int) -> list[Cand]:
     """'X asked Y for/to ...', 'the desire for ...; ...; as well as interest in ...', passives."""
     t = ctx.flat[a:b]
-    m = REQ.search(t)
-    weak = WEAK.search(t)
-    if m and not (weak and weak.start() < m.start()) and not NEG.search(t, 0, m.start()) and \
-            not re.search(r"\b(?:was|were|been|is|are)\s+(?:also\s+)?$", t[: m.start()]):
+    m = REQ.search(t) if has(t, REQ_WORDS) else None
+    weak = WEAK.search(t) if has(t, WEAK_WORDS) else None
+    if m and not (weak and weak.start() < m.start()) and not negated(t, m.start()) and \
+            not BE_BEFORE.search(t, 0, m.start()):
         shape = REQ_SHAPE.match(m["rest"])
         rest_at = a + m.start("rest")
         owner = None
@@ -54,10 +59,10 @@ def requests(ctx: Ctx, a: int, b: int) -> list[Cand]:
             obj_at = rest_at + (len(m["rest"]) - len(m["rest"].lstrip()))
             g = "np"
         return _request_items(ctx, a, b, a + m.start(), obj_at, g, owner, 0.85, weak=False)
-    if weak and not PAST.search(t) and not NEG.search(t, 0, weak.start()):
+    if weak and not (has(t, PAST_WORDS) and PAST.search(t)) and not negated(t, weak.start()):
         return _request_items(ctx, a, b, a + weak.start(), a + weak.end(), "np", None, 0.8, weak=True)
-    p = PASSIVE.search(t)
-    if p and not NEG.search(t, 0, p.start()):
+    p = PASSIVE.search(t) if has(t, ("requested", "asked")) else None
+    if p and not negated(t, p.start()):
         return _passive(ctx, a, b, p)
     return []
 
@@ -138,7 +143,7 @@ def response(ctx: Ctx, a: int, b: int) -> list[Cand] | None:
 
     None when flat[a:b] is not such a sentence.
     """
-    if not RESPONSE.match(ctx.flat, a, b):
+    if not has(ctx.flat[a:b], RESPONSE_WORDS) or not RESPONSE.match(ctx.flat, a, b):
         return None
     who = parties(ctx, a, a + 60)
     owner = ctx.resolve(who[0], a)[0] if who else None

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import NEG, PAST, Cand, Ctx, make, parties, strip_due, subject
+from extraction.candidate import PAST, PAST_WORDS, Cand, Ctx, has, make, negated, parties, strip_due, subject
 from extraction.phrases import EVENT_NOUNS, base_verb, REL_INCLUDE, drop_soft, head_noun, tidy, title_from_np, title_from_vp
 from extraction.requests import requests, response
+from extraction.wordtrie import trie_pattern
 from models.status import Kind
 
 # Every cue any rule below (or in requests.py) needs; a sentence without one yields nothing.
 # Matched on the lower-cased sentence without flags or \\b: several times faster than the rules.
-ANY_CUE = re.compile("|".join(re.escape(w).replace("\\ ", " +") for w in (
+ANY_CUE = re.compile(trie_pattern((
     "ask request urg invit call appeal like desire wish hope propos suggest interest expressed voiced convey"
     " repeat reiterat show indicat signal respond repli react plan prepar arrang schedul set slated expect due"
     " foreseen will shall going agree decid resolv conclud discussion talks consultation negotiation work"
     " process draft develop rethink revis redesign rework organi finali updat promis commit undert pledg offer"
     " volunteer intend aim remain underway").split() + ["is to", "are to", "was to", "were to", "to be", "in place",
-                                                         "on track", "under way"]))
+                                                         "on track", "under way"], " +"))
 PLANS = re.compile(r"\b(?:plans|preparations|arrangements) +(?:are|is|were|remain)? *(?:now +|already +|well +)?"
                    r"(?:underway|under +way|in +place|being +made|on +track) +(?:to|for) +(?P<rest>.+)", re.I)
 SCHEDULED = re.compile(r"\b(?P<aux>is|are|has +been|have +been|remains|remain|was|were|will +be) +(?:now +|still +|"
@@ -60,8 +61,38 @@ SUBJUNCTIVE = re.compile(r"(?:the +)?(?P<s>(?:[A-Z][\w'’.-]*)(?: +[A-Z][\w'’
 ONGOING = re.compile(r"\b(?:discussions|talks|consultations|negotiations|work) +(?:are|is|remain|remains) +"
                      r"(?:ongoing|continuing|underway|under +way) +(?:about|on|regarding|concerning|over|towards) +"
                      r"(?P<np>.+)", re.I)
+CLAUSES = re.compile(r"(; +)")
+RELATIVE_ASIDE = re.compile(r", +(?:which|who) +[^,]{1,100},")
+HOLD_LEAD = re.compile(r"(?:hold|holding|have|organi[sz]e|convene|host|run) +", re.I)
+INCLUDE = re.compile(r",? +(?:which|that) +(?:will +)?include +")
+NAME_BEFORE = re.compile(r"(?:^|[^\w])(?:I|[A-Z][a-z]+)\s*$")
+MODAL = re.compile(r"\b(?:will|should|would|shall|must|is +to|are +to|to)\s+")
+THE_LEAD = re.compile(r"^(?:The|the) +")
+HAD = re.compile(r"\bhad +$")
 TBD = re.compile(r" +(?:is|are|remains|remain) +(?:still +)?to +be +(?P<v>decided|determined|confirmed|agreed|"
                  r"finali[sz]ed|fixed)\b")
+# Literal words every match of a pattern holds (candidate.has tests them first), and if it ignores case.
+CUES = {
+    PLANS: ("plans", "preparations", "arrangements"),
+    SCHEDULED: ("planned", "scheduled", "set", "slated", "expected", "due", "foreseen"),
+    WILL_HAPPEN: ("be", "place", "convene", "meet"),
+    PROGRESS: ("process", "preparing", "drafting", "developing", "rethinking", "revising", "redesigning",
+               "reworking", "organi", "arranging", "finali", "updating"),
+    COMMIT: ("agree", "promise", "commit", "undertook", "undertakes", "pledge", "offer", "volunteer", "intend",
+             "plan", "aims", "decided", "resolved", "expects", "hopes"),
+    WILL: ("will", "shall", "is ", "are ", "was ", "were "),
+    DECIDED: ("agreed", "decided", "resolved", "concluded"),
+    ONGOING: ("ongoing", "continuing", "under"),
+    TBD: ("decided", "determined", "confirmed", "agreed", "finali", "fixed"),
+}
+
+CUES = {pat: (words, bool(pat.flags & re.I)) for pat, words in CUES.items()}  # flags once: RegexFlag & is slow
+
+
+def _search(pat: re.Pattern[str], t: str) -> re.Match[str] | None:
+    """pat.search(t), skipped when t lacks every word a match needs."""
+    words, fold = CUES[pat]
+    return pat.search(t) if has(t, words, fold=fold) else None
 
 
 def prose(ctx: Ctx, a: int, b: int) -> list[Cand]:
@@ -79,7 +110,7 @@ def prose(ctx: Ctx, a: int, b: int) -> list[Cand]:
         return items
     out: list[Cand] = []
     pos = a
-    for clause in re.split(r"(; +)", t):  # one item per clause at most
+    for clause in CLAUSES.split(t):  # one item per clause at most
         ca, cb = pos, pos + len(clause)
         pos = cb
         if clause.startswith(";") or not clause.strip():
@@ -94,9 +125,9 @@ def prose(ctx: Ctx, a: int, b: int) -> list[Cand]:
 
 def _planned(ctx: Ctx, a: int, b: int) -> Cand | None:
     t = ctx.flat[a:b]
-    if PAST.search(t):
+    if has(t, PAST_WORDS) and PAST.search(t):
         return None
-    m = PLANS.search(t)
+    m = _search(PLANS, t)
     if m:
         due = ctx.due(a, b)
         phrase = _antecedent(ctx, a, strip_due(m["rest"], due))
@@ -104,7 +135,7 @@ def _planned(ctx: Ctx, a: int, b: int) -> Cand | None:
         noun_first = phrase.split()[:1] in (["a"], ["an"], ["the"], ["A"], ["An"], ["The"])
         title = title_from_np(phrase, "Hold") if noun_first else title_from_vp(phrase)
         return make(ctx, Kind.planned_event, a, b, title, phrase, 0.85, due, owner=subject(ctx, a, a + m.start()))
-    m = SCHEDULED.search(t) or WILL_HAPPEN.search(t)
+    m = _search(SCHEDULED, t) or _search(WILL_HAPPEN, t)
     if not m:
         return None
     due = ctx.due(a, b)
@@ -116,7 +147,7 @@ def _planned(ctx: Ctx, a: int, b: int) -> Cand | None:
     said = REPORTED.match(subj)
     subj = subj[said.end():] if said else subj
     subj = REL_INCLUDE.sub(r" with \1", subj)  # "The Review, which will include X," -> "The Review with X"
-    subj = re.sub(r", +(?:which|who) +[^,]{1,100},", "", subj).strip(" ,")
+    subj = RELATIVE_ASIDE.sub("", subj).strip(" ,")
     if not subj or len(subj.split()) > 20 or NOT_NP.search(subj):
         return None  # "CBP is rethinking the course, which remains planned": not a plain subject
     subj = _antecedent(ctx, a, subj)
@@ -140,13 +171,13 @@ def _antecedent(ctx: Ctx, a: int, phrase: str) -> str:
     words = phrase.split()
     for n in (len(words), 3, 2, 1):
         head = " ".join(words[:n])
-        lead = re.match(r"(?:hold|holding|have|organi[sz]e|convene|host|run) +", head, re.I)
+        lead = HOLD_LEAD.match(head)
         np = head[lead.end():] if lead else head
         if ANAPHOR.fullmatch(np):
             events = list(NAMED_EVENT.finditer(ctx.flat, ctx.para_start, a))
             if events:
                 ev = events[-1]["np"]
-                ev = re.sub(r",? +(?:which|that) +(?:will +)?include +", " with ", ev)
+                ev = INCLUDE.sub(" with ", ev)
                 tail = " ".join(words[n:])
                 return " ".join(x for x in ((lead.group().strip() if lead else ""), "the", ev, tail) if x)
     return phrase
@@ -155,8 +186,8 @@ def _antecedent(ctx: Ctx, a: int, phrase: str) -> str:
 def _commitment(ctx: Ctx, a: int, b: int) -> Cand | None:
     t = ctx.flat[a:b]
     for pat, conf in ((PROGRESS, 0.8), (COMMIT, 0.85), (WILL, 0.8)):
-        m = pat.search(t)
-        if not m or NEG.search(t, 0, m.start()) or re.search(r"\bhad +$", t[: m.start()]):
+        m = _search(pat, t)
+        if not m or negated(t, m.start()) or "had" in t and HAD.search(t, 0, m.start()):
             continue
         if pat is WILL and not _will_subject(ctx, a, a + m.start()):
             continue
@@ -191,13 +222,13 @@ def _will_subject(ctx: Ctx, a: int, cue_at: int) -> bool:
         return True
     before = ctx.flat[max(a, cue_at - 30):cue_at].rstrip(" ,")  # "Our lead, Gemma Price, will"
     last = before.split()[-1:] or [""]
-    return bool(re.search(r"(?:^|[^\w])(?:I|[A-Z][a-z]+)\s*$", before)) and \
+    return bool(NAME_BEFORE.search(before)) and \
         last[0] not in ("It", "This", "That", "There", "Which") and last[0].lower() not in EVENT_NOUNS
 
 
 def _decision(ctx: Ctx, a: int, b: int) -> Cand | None:
     t = ctx.flat[a:b]
-    m = DECIDED.search(t)
+    m = _search(DECIDED, t)
     if m:
         cl_at = a + m.start("cl")
         due = ctx.due(cl_at, b)
@@ -206,7 +237,7 @@ def _decision(ctx: Ctx, a: int, b: int) -> Cand | None:
         if passive:  # "that a grant of 500 pounds be awarded to the club": award the grant to the club
             phrase = strip_due(f"{base_verb(passive['pp'][:-2] + 'ing')} {passive['np']}{passive['rest']}", due)
             return make(ctx, Kind.decision_followup, a, b, title_from_vp(phrase), phrase, 0.75, due)
-        w = re.search(r"\b(?:will|should|would|shall|must|is +to|are +to|to)\s+", cl)
+        w = MODAL.search(cl)
         owner = None
         sj = SUBJUNCTIVE.match(cl) if w is None else None
         if w:
@@ -216,18 +247,18 @@ def _decision(ctx: Ctx, a: int, b: int) -> Cand | None:
             owner, cl = sj["s"], sj["vp"]
         phrase = strip_due(cl, due)
         return make(ctx, Kind.decision_followup, a, b, title_from_vp(phrase), phrase, 0.8, due, owner=owner)
-    m = ONGOING.search(t)
-    if m and not PAST.search(t):
+    m = _search(ONGOING, t)
+    if m and not (has(t, PAST_WORDS) and PAST.search(t)):
         due = ctx.due(a, b)
         phrase = strip_due(m["np"], due)
         title = "Follow up on " + tidy(drop_soft(phrase))
         return make(ctx, Kind.decision_followup, a, b, title, phrase, 0.45, due)
-    m = TBD.search(t)
+    m = _search(TBD, t)
     if m:
         verb = {"decided": "Decide", "determined": "Determine", "agreed": "Agree", "fixed": "Fix"}.get(
             m["v"], "Confirm" if m["v"] == "confirmed" else "Finalize")
         lead = LEAD_IN.match(t)
-        subj = re.sub(r"^(?:The|the) +", "the ", t[lead.end() if lead else 0: m.start()].strip(" ,"))
+        subj = THE_LEAD.sub("the ", t[lead.end() if lead else 0: m.start()].strip(" ,"))
         if not subj or len(subj.split()) > 8 or NOT_NP.search(subj):
             return None
         return make(ctx, Kind.decision_followup, a, b, f"{verb} {subj}", subj, 0.6, ctx.due(a, b))

@@ -1,0 +1,62 @@
+"""The record's own date: front matter, a cable's date-time group, a Date: header, else the first full date."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from extraction.dates import PATTERNS, month_number, resolve_window
+
+DTG = re.compile(r"\b(?P<d>[0-3]\d)(?P<h>[0-2]\d)(?P<mi>[0-5]\d)Z +(?P<mon>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|"
+                 r"OCT|NOV|DEC) +(?P<y>\d{2})\b", re.IGNORECASE)
+FRONT = re.compile(r"\A[ ]*---[ ]*\n(?P<body>(?:[^\n]*\n){0,40}?)---[ ]*(?:\n|\Z)")
+HEADER = re.compile(r"^[ \t]*(?:date|dated|meeting date|sent|issued|published)[ \t]*:[ \t]*(?P<v>[^\n]{1,80})$",
+                    re.IGNORECASE | re.MULTILINE)
+FULL = ("iso", "dmy", "mdy")
+
+
+def first_full_date(s: str, lo: int = 0, hi: int | None = None) -> date | None:
+    """The first date in s[lo:hi] that states its year; a range gives its last day."""
+    hi = len(s) if hi is None else hi
+    best: tuple[int, date] | None = None
+    for kind in FULL:
+        for m in PATTERNS[kind].finditer(s, lo, hi):
+            g = m.groupdict()
+            if not g.get("y"):
+                continue
+            try:
+                window = resolve_window(kind, g, None)
+            except ValueError:
+                continue
+            if window and (best is None or m.start() < best[0]):
+                best = (m.start(), window[1])
+            break
+    return best[1] if best else None
+
+
+def record_date(text: str, flat: str, start: int, end: int) -> date | None:
+    """Front matter, a cable's date-time group, a Date: header, else the first full date.
+
+    Only the record proper (start..end) is read, so a capture banner above it or
+    a site footer below it never dates the record.
+    """
+    head_end = min(end, start + 3000)
+    fm = FRONT.match(text)
+    if fm:
+        for line in fm.group("body").splitlines():
+            if line.lower().startswith("date:"):
+                d = first_full_date(line.replace("\t", " "))
+                if d:
+                    return d
+    m = DTG.search(flat, start, head_end)
+    if m:
+        y = int(m["y"])
+        try:
+            return date(2000 + y if y < 70 else 1900 + y, month_number(m["mon"].lower()), int(m["d"]))
+        except ValueError:
+            pass
+    for h in HEADER.finditer(text, start, head_end):
+        d = first_full_date(flat, h.start("v"), h.end("v"))
+        if d:
+            return d
+    return first_full_date(flat, start, head_end)
