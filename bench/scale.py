@@ -101,7 +101,8 @@ def plan(url: str) -> str:
             rows = conn.execute(text("EXPLAIN QUERY PLAN " + sql)).all()
             out = "; ".join(r[-1] for r in rows)
         else:
-            out = "; ".join(r[0].strip() for r in conn.execute(text("EXPLAIN " + sql)).all()[:3])
+            lines = [r[0].strip().lstrip("-> ") for r in conn.execute(text("EXPLAIN " + sql)).all()]
+            out = "; ".join(line.split("  (cost")[0] for line in lines if "Scan" in line)
     engine.dispose()
     return out
 
