@@ -13,7 +13,7 @@ from extraction.phrases import VAGUE_NOUNS, fix_articles, head_noun
 from models.status import Kind
 
 
-@dataclass
+@dataclass(slots=True)  # thousands per record: slots make them cheaper to build
 class Cand:
     """A proposed item; core.py settles its people and turns it into an ActionItemCreate."""
 

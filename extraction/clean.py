@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # A web capture's crawl banner ("TODAY IS FRIDAY, DECEMBER 14, 2018, 7:09:00 PM"):
 # the date of the capture, never of the record.
@@ -55,8 +56,9 @@ INITIALS = re.compile(r"(?:\w\.)+\w")  # "U.S", "e.g": compiled once, it runs at
 MAX_SENTENCE = 1500  # longer runs (one giant line) are cut: rules stay linear in the text size
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
+    """A tuple, not a frozen dataclass: one is built per sentence, and frozen __init__ is slow."""
+
     start: int  # offsets into the original text
     end: int
     text: str  # flat[start:end]: the sentence with line breaks as spaces

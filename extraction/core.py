@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from extraction.candidate import Cand, Ctx
 from extraction.clean import Cleaned, clean, sentences
@@ -119,7 +120,14 @@ def _merge(cands: list[Cand], ignore: frozenset[str]) -> list[Cand]:
     so are "They asked us to share the data. I promised to send it by 25 October."
     and a discussion followed by the "ACTION:" line that sums it up.
     """
-    terms = [topic_terms(x.phrase, ignore) for x in cands]
+    memo: dict[int, tuple[set[str], set[str]]] = {}
+
+    def terms(k: int) -> tuple[set[str], set[str]]:
+        # Lazily: most candidates share no paragraph with another, so their terms are never read.
+        if k not in memo:
+            memo[k] = topic_terms(cands[k].phrase, ignore)
+        return memo[k]
+
     gone: set[int] = set()
     for i, x in enumerate(cands):
         # Neighbours only: a paragraph holds a handful of items, and this keeps a
@@ -128,7 +136,7 @@ def _merge(cands: list[Cand], ignore: frozenset[str]) -> list[Cand]:
             y = cands[j]
             if i in gone or j in gone or x.para != y.para or x.sent == y.sent:
                 continue
-            how = _same_followup(x, y, terms[i], terms[j])
+            how = _same_followup(x, y, lambda: terms(i), lambda: terms(j))
             if how is None:
                 continue
             if how == "summed-up":  # the labelled line wins, whatever the discussion said
@@ -161,17 +169,26 @@ def _refers_back(x: Cand, y: Cand) -> bool:
     return any(w in ("the", "that", "this") for w in words[:2]) and bool(heads & set(words[1:5]))
 
 
-def _same_followup(x: Cand, y: Cand, tx: tuple[set[str], set[str]], ty: tuple[set[str], set[str]]) -> str | None:
-    """How the later candidate y repeats the earlier x, or None when they are different follow-ups."""
+Terms = Callable[[], tuple[set[str], set[str]]]
+
+
+def _same_followup(x: Cand, y: Cand, tx: Terms, ty: Terms) -> str | None:
+    """How the later candidate y repeats the earlier x, or None when they are different follow-ups.
+
+    tx and ty give topic_terms of their phrases, computed only if a test needs them.
+    """
     if x.explicit or y.explicit:
-        return "summed-up" if y.explicit and not x.explicit and y.sent - x.sent <= 3 and tx[0] & ty[0] else None
+        if not (y.explicit and not x.explicit and y.sent - x.sent <= 3):
+            return None
+        return "summed-up" if tx()[0] & ty()[0] else None
     if y.sent == x.sent + 1:
         if _refers_back(x, y):
             return "refers-back"
         if x.kind == Kind.decision_followup and x.owner is None and y.kind == Kind.commitment and y.owner:
             return "carried-out"
-    shared = tx[0] & ty[0]
-    if not (tx[1] & ty[1] & shared) and (len(shared) < 2 or Kind.request not in (x.kind, y.kind)):
+    (wx, sx), (wy, sy) = tx(), ty()
+    shared = wx & wy
+    if not (sx & sy & shared) and (len(shared) < 2 or Kind.request not in (x.kind, y.kind)):
         return None
     return "same-topic"
 
@@ -192,8 +209,10 @@ def _settle_people(cands: list[Cand], ctx: Ctx, c: Cleaned) -> None:
             x.owner = d.normalise(sender["n"].strip()) if sender else None
         if x.requester is None and x.kind in (Kind.commitment, Kind.planned_event):
             # "a request by Russian Customs for NII training" earlier on: they asked for this course.
-            strong = topic_terms(x.phrase, d.alias_words)[1]
-            x.requester = next((who for at, who, terms in reversed(nominal) if at < x.start and strong & terms), None)
+            if nominal and nominal[0][0] < x.start:  # in text order: topic_terms only if one came before
+                strong = topic_terms(x.phrase, d.alias_words)[1]
+                x.requester = next((who for at, who, terms in reversed(nominal) if at < x.start and strong & terms),
+                                   None)
         para = [m for m in ctx.within(x.para_at, x.end) if m.kind == "org"]
         req_org = d.org_of(x.requester) or (x.requester if x.requester in d.orgs else None)
         if x.owner is None and x.kind != Kind.action:
