@@ -30,7 +30,7 @@ def list_items(url: str, *, fmt: str, count: bool, **filters) -> None:
     if fmt == "json":
         print(render.dumps([render.item_row(i) for i in rows]))
     else:
-        render.console().print(render.items_table(rows, f"{len(rows)} of {page['total']} action item(s)"))
+        print(render.items_table(rows, f"{len(rows)} of {page['total']} action item(s)"))
 
 
 def show_item(url: str, item_id: int, *, fmt: str) -> None:

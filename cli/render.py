@@ -5,14 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
+from cli import plain
 
-from models import ActionEvent, ActionItem, ActionItemCreate, ItemMention, MeetingRecord, Notification
+if TYPE_CHECKING:  # rich and the models load only where a command needs them: `list` uses neither
+    from rich.console import Console
+    from rich.table import Table
+
+    from models import ActionEvent, ActionItem, ActionItemCreate, ItemMention, MeetingRecord, Notification
 
 
 def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
     # Piped output (CI, `| less`) gets a wide page instead of rich's 80 columns.
     stream = sys.stderr if stderr else sys.stdout
     return Console(file=stream, width=None if stream.isatty() else 160, highlight=False)
@@ -38,20 +44,22 @@ def item_row(item: ActionItem) -> dict:
     }
 
 
-def items_table(items: list[ActionItem], title: str | None = None) -> Table:
-    table = Table(title=title, show_lines=False, title_justify="left")
-    for name in ("ID", "Title", "Kind", "Owner", "Counterpart", "Due", "Status"):
-        table.add_column(name, overflow="fold")
-    for it in items:
-        row = item_row(it)
-        table.add_row(str(it.id), it.title, row["kind"], it.owner or "-", it.counterpart or "-",
-                      due_window(it.due_start, it.due_end, it.due_text), row["status"])
-    return table
+ITEM_COLUMNS = ("ID", "Title", "Kind", "Owner", "Counterpart", "Due", "Status")
+
+
+def items_table(items: list[ActionItem], title: str | None = None) -> str:
+    """The `followup list` table as plain text (print it, not through rich: titles may hold [])."""
+    rows = ((str(it.id), it.title, getattr(it.kind, "value", it.kind), it.owner or "-",
+             it.counterpart or "-", due_window(it.due_start, it.due_end, it.due_text),
+             getattr(it.status, "value", it.status)) for it in items)
+    return plain.table(ITEM_COLUMNS, rows, title)
 
 
 def item_detail(item: ActionItem, history: list[ActionEvent],
                 mentions: list[tuple[ItemMention, MeetingRecord]]) -> list:
     """Renderables for `followup show`."""
+    from rich.table import Table
+
     row = item_row(item)
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
@@ -84,6 +92,8 @@ def item_detail(item: ActionItem, history: list[ActionEvent],
 
 
 def notifications_table(rows: list[Notification], title: str | None = None) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for name in ("ID", "Kind", "Item", "Tags", "Status", "Tries", "Title", "Last error"):
         table.add_column(name, overflow="fold")
@@ -95,6 +105,8 @@ def notifications_table(rows: list[Notification], title: str | None = None) -> T
 
 def deliveries_table(rows, title: str | None = None) -> Table:
     """One message's result per apprise target (targets are stored in privacy form)."""
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for name in ("Target", "Status", "Tries", "Sent at", "Last error"):
         table.add_column(name, overflow="fold")
@@ -119,6 +131,8 @@ def candidate_dict(item: ActionItemCreate) -> dict:
 
 
 def extraction_table(items: list[ActionItemCreate], title: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for name in ("Title", "Kind", "Owner", "Counterpart", "Due", "Conf.", "Evidence"):
         table.add_column(name, overflow="fold")

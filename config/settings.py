@@ -123,10 +123,14 @@ class Settings(BaseSettings):
         return load_policy(self.policy_file)
 
 
+# libyaml's safe loader where PyYAML was built with it: same results, several times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(path: Path, what: str) -> dict:
     """A YAML mapping from `path`, or ConfigError naming the file and the problem."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except FileNotFoundError:
         raise ConfigError(f"{what} file not found: {path}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
