@@ -125,7 +125,7 @@ def list_(status: Annotated[Optional[list[str]], typer.Option(
         if count:
             print(item_ops.count_items(session=session, **filters))
             return
-        rows = item_ops.list_items(session=session, limit=limit, **filters)
+        rows = item_ops.list_items(session=session, limit=limit, columns=render.ROW_FIELDS, **filters)
     if fmt == "json":
         print(render.dumps([render.item_row(i) for i in rows]))
     else:

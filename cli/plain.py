@@ -23,26 +23,24 @@ def _fold(cell: str, width: int) -> list[str]:
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], title: str | None = None,
           max_width: int = MAX_WIDTH) -> str:
     """The rows under a header and a rule, columns two spaces apart, long cells folded."""
-    body = [list(r) for r in rows]
+    body = [tuple(r) for r in rows]
     widths = [len(h) for h in headers]
     for row in body:
         for i, cell in enumerate(row):
             if len(cell) > widths[i]:
                 widths[i] = len(cell)
-    widths = [min(w, max(max_width, len(h))) for w, h in zip(widths, headers)]
-    last = len(widths) - 1
-
-    def line(cells: Sequence[str]) -> str:
-        # The last column is not padded: no trailing blanks on every line.
-        return "  ".join(c if i == last else c.ljust(widths[i]) for i, c in enumerate(cells))
-
+    caps = [max(max_width, len(h)) for h in headers]
+    folding = any(w > c for w, c in zip(widths, caps)) or any("\n" in c for row in body for c in row)
+    widths = [min(w, c) for w, c in zip(widths, caps)]
+    # The last column is not padded: no trailing blanks on every line.
+    fmt = "  ".join([f"{{:<{w}}}" for w in widths[:-1]] + ["{}"])
     out = [title] if title else []
-    out += [line(headers), line(["-" * w for w in widths])]
+    out += [fmt.format(*headers), fmt.format(*["-" * w for w in widths])]
+    if not folding:  # the common case, one format call a row
+        out += [fmt.format(*row) for row in body]
+        return "\n".join(out)
     for row in body:
-        if all(len(c) <= widths[i] and "\n" not in c for i, c in enumerate(row)):
-            out.append(line(row))
-            continue
         folded = [_fold(c, widths[i]) for i, c in enumerate(row)]
         for k in range(max(len(f) for f in folded)):
-            out.append(line([f[k] if k < len(f) else "" for f in folded]).rstrip())
+            out.append(fmt.format(*[f[k] if k < len(f) else "" for f in folded]).rstrip())
     return "\n".join(out)

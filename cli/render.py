@@ -32,6 +32,11 @@ def due_window(start: date | None, end: date | None, text: str | None = None) ->
     return f"{start.isoformat()}..{end.isoformat()}"
 
 
+# The fields item_row and items_table read: `list` fetches only these.
+ROW_FIELDS = ("id", "title", "kind", "status", "requester", "owner", "counterpart", "due_text",
+              "due_start", "due_end", "confidence", "version", "record_id")
+
+
 def item_row(item: ActionItem) -> dict:
     return {
         "id": item.id, "title": item.title, "kind": getattr(item.kind, "value", item.kind),

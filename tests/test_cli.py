@@ -136,3 +136,15 @@ def test_bad_policy_file_is_one_line(tmp_path, tracked):
     bad.write_text("timezone: Mars/Olympus\n")
     one_line_error(run("list", "--overdue", env_extra={"FOLLOWUP_POLICY_FILE": str(bad)}),
                    "unknown time zone", str(bad))
+
+
+def test_list_rows_of_columns_read_like_the_items(tracked, engine):
+    """`list` fetches plain rows, not ORM objects: the same JSON and table either way."""
+    from cli import render
+
+    with session_scope(engine) as s:
+        full = items.list_items(session=s, status=[], sort="-due")
+        rows = items.list_items(session=s, status=[], sort="-due", columns=render.ROW_FIELDS)
+    assert [render.item_row(r) for r in rows] == [render.item_row(i) for i in full]
+    assert render.items_table(rows, "t") == render.items_table(full, "t")
+    assert "2010-02-01..2010-02-07" in render.items_table(rows) and len(rows) == 2
