@@ -154,9 +154,7 @@ def show(item_id: Annotated[int, typer.Argument(help="Item id.")], format: Forma
             "history": [e.model_dump() for e in history]}
         print(render.dumps(data))
         return
-    out = render.console()
-    for part in render.item_detail(item, history, mentions):
-        out.print(part)
+    print(render.item_detail(item, history, mentions))
 
 
 @app.command(epilog="Example: followup update 4 --status in_progress --note 'draft sent to MFA'")

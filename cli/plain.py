@@ -32,12 +32,12 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], title: str | No
     caps = [max(max_width, len(h)) for h in headers]
     folding = any(w > c for w, c in zip(widths, caps)) or any("\n" in c for row in body for c in row)
     widths = [min(w, c) for w, c in zip(widths, caps)]
-    # The last column is not padded: no trailing blanks on every line.
+    # The last column is not padded and lines are stripped: no trailing blanks.
     fmt = "  ".join([f"{{:<{w}}}" for w in widths[:-1]] + ["{}"])
     out = [title] if title else []
-    out += [fmt.format(*headers), fmt.format(*["-" * w for w in widths])]
+    out += [fmt.format(*headers).rstrip(), fmt.format(*["-" * w for w in widths])]
     if not folding:  # the common case, one format call a row
-        out += [fmt.format(*row) for row in body]
+        out += [fmt.format(*row).rstrip() for row in body]
         return "\n".join(out)
     for row in body:
         folded = [_fold(c, widths[i]) for i, c in enumerate(row)]

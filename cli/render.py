@@ -61,39 +61,31 @@ def items_table(items: list[ActionItem], title: str | None = None) -> str:
 
 
 def item_detail(item: ActionItem, history: list[ActionEvent],
-                mentions: list[tuple[ItemMention, MeetingRecord]]) -> list:
-    """Renderables for `followup show`."""
-    from rich.table import Table
-
+                mentions: list[tuple[ItemMention, MeetingRecord]]) -> str:
+    """`followup show` as plain text: a label column, then the evidence and history tables."""
     row = item_row(item)
-    head = Table.grid(padding=(0, 2))
-    head.add_column(style="bold")
-    head.add_column(overflow="fold")
-    for label, key in (("Title", "title"), ("Kind", "kind"), ("Status", "status"),
-                       ("Requester", "requester"), ("Owner", "owner"),
-                       ("Counterpart", "counterpart"), ("Confidence", "confidence"),
-                       ("Version", "version")):
-        head.add_row(label, str(row[key]) if row[key] is not None else "-")
-    head.add_row("Due", due_window(item.due_start, item.due_end, item.due_text)
-                 + (f"  ({item.due_text})" if item.due_text and item.due_end else ""))
-    parts: list = [f"[bold]Action item {item.id}[/bold]", head]
+    head = [(label, str(row[key]) if row[key] is not None else "-")
+            for label, key in (("Title", "title"), ("Kind", "kind"), ("Status", "status"),
+                               ("Requester", "requester"), ("Owner", "owner"),
+                               ("Counterpart", "counterpart"), ("Confidence", "confidence"),
+                               ("Version", "version"))]
+    head.append(("Due", due_window(item.due_start, item.due_end, item.due_text)
+                 + (f"  ({item.due_text})" if item.due_text and item.due_end else "")))
+    parts = [f"Action item {item.id}", "\n".join(f"{label:<13}{value}" for label, value in head)]
     if mentions:
-        ev = Table(title="Evidence", title_justify="left")
-        ev.add_column("Record", overflow="fold")
-        ev.add_column("Quote", overflow="fold")
+        ev = []
         for m, rec in mentions:
             when = f" ({rec.record_date})" if rec.record_date else ""
             span = f" [chars {m.evidence_start}-{m.evidence_end}]" if m.evidence_start is not None else ""
-            ev.add_row(f"#{rec.id} {rec.title}{when}", f"\u201c{m.evidence or ''}\u201d{span}")
-        parts.append(ev)
-    hist = Table(title="History", title_justify="left")
-    for name in ("When (UTC)", "Who", "What", "Change", "Note"):
-        hist.add_column(name, overflow="fold")
+            quote = " ".join((m.evidence or "").split())  # a quote's line breaks would break the table
+            ev.append((f"#{rec.id} {rec.title}{when}", f"\u201c{quote}\u201d{span}"))
+        parts.append(plain.table(("Record", "Quote"), ev, "Evidence"))
+    hist = []
     for e in history:
         change = f"{e.from_status or ''} -> {e.to_status}" if e.to_status else (e.changes or "")
-        hist.add_row(e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.kind, change, e.note or "")
-    parts.append(hist)
-    return parts
+        hist.append((e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.kind, change, e.note or ""))
+    parts.append(plain.table(("When (UTC)", "Who", "What", "Change", "Note"), hist, "History"))
+    return "\n\n".join(parts)
 
 
 def notifications_table(rows: list[Notification], title: str | None = None) -> Table:

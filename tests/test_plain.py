@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 
 from cli import plain, render
@@ -33,3 +33,19 @@ def test_items_table_keeps_the_list_columns() -> None:
     assert out[1].split() == ["ID", "Title", "Kind", "Owner", "Counterpart", "Due", "Status"]
     assert out[3] == ("7   Hold the Program Review [draft]  action  -      MFA          "
                       "2010-02-01..2010-02-07  open")
+
+
+def test_show_is_plain_text_with_its_evidence_and_history() -> None:
+    item = SimpleNamespace(id=4, title="Consider an MOU", kind="request", status="waiting", requester=None,
+                           owner="CBP", counterpart=None, due_text=None, due_start=None, due_end=None,
+                           confidence=0.5, version=2, record_id=1)
+    mention = SimpleNamespace(evidence="asked for\n  an MOU", evidence_start=3, evidence_end=20)
+    record = SimpleNamespace(id=1, title="Cable", record_date=date(2009, 10, 9))
+    event = SimpleNamespace(at=datetime(2010, 1, 5, 10, 0), actor="kc", kind="status-changed",
+                            from_status="open", to_status="waiting", changes=None, note=None)
+    out = render.item_detail(item, [event], [(mention, record)]).splitlines()
+    assert out[0] == "Action item 4"
+    assert "Requester    -" in out and "Due          -" in out
+    assert "#1 Cable (2009-10-09)  \u201casked for an MOU\u201d [chars 3-20]" in out
+    assert out[-1] == "2010-01-05 10:00  kc   status-changed  open -> waiting"
+    assert not [line for line in out if line != line.rstrip()]
