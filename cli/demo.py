@@ -57,7 +57,7 @@ def run_demo(records_dir: Path | None = None) -> None:
     with session_scope(engine) as session:
         rows = item_ops.list_items(session=session)
     _say("Action items found")
-    out.print(render.items_table(rows))
+    print(render.items_table(rows))
 
     mou = next((i for i in rows if "mou" in i.title.lower()), None)
     if mou is not None:

@@ -33,8 +33,9 @@ def _actor() -> str:
     return os.environ.get("FOLLOWUP_ACTOR") or getpass.getuser()
 
 
-def _now(value: str | None):
-    return parse.parse_now(value, get_settings().policy.zone) or utcnow()
+def _now(value: str | None, settings=None):
+    # Callers that hold settings pass them: each Settings() reads the policy file again.
+    return parse.parse_now(value, (settings or get_settings()).policy.zone) or utcnow()
 
 
 def _format(value: str) -> str:
@@ -118,17 +119,17 @@ def list_(status: Annotated[Optional[list[str]], typer.Option(
     if not statuses and not all_:
         statuses = [s for s in Status if s.value not in ("done", "cancelled", "rejected")]
     settings = get_settings()
-    overdue_on = _now(now).astimezone(settings.policy.zone).date() if overdue else None
+    overdue_on = _now(now, settings).astimezone(settings.policy.zone).date() if overdue else None
     with session_scope(get_engine(settings)) as session:
         filters = dict(status=statuses, owner=owner, kind=kind, overdue_on=overdue_on)
         if count:
             print(item_ops.count_items(session=session, **filters))
             return
-        rows = item_ops.list_items(session=session, limit=limit, **filters)
+        rows = item_ops.list_items(session=session, limit=limit, columns=render.ROW_FIELDS, **filters)
     if fmt == "json":
         print(render.dumps([render.item_row(i) for i in rows]))
     else:
-        render.console().print(render.items_table(rows, f"{len(rows)} action item(s)"))
+        print(render.items_table(rows, f"{len(rows)} action item(s)"))
 
 
 @app.command(epilog="Example: followup show 4")
@@ -153,9 +154,7 @@ def show(item_id: Annotated[int, typer.Argument(help="Item id.")], format: Forma
             "history": [e.model_dump() for e in history]}
         print(render.dumps(data))
         return
-    out = render.console()
-    for part in render.item_detail(item, history, mentions):
-        out.print(part)
+    print(render.item_detail(item, history, mentions))
 
 
 @app.command(epilog="Example: followup update 4 --status in_progress --note 'draft sent to MFA'")

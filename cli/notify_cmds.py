@@ -7,16 +7,19 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli import render
-from flows.deps import get_engine, get_settings
-from models import InvalidInput, session_scope
-from models import outbox
+from models import InvalidInput
 
 STATUSES = ("pending", "sending", "sent", "failed", "dead")
 
 
 def outbox_command(*, status: str | None, retry: int | None, retry_dead: bool,
                    notification_id: int | None, now: datetime) -> None:
+    # Imported here, not at the top: every command loads this module to register
+    # `channels`, and `list` should not pay for the outbox and rich.
+    from cli import render
+    from flows.deps import get_engine
+    from models import outbox, session_scope
+
     if status and status not in STATUSES:
         raise InvalidInput(f"unknown notification status {status!r}; use {', '.join(STATUSES)}")
     with session_scope(get_engine()) as session:
@@ -47,6 +50,7 @@ def channels(tag: Annotated[Optional[list[str]], typer.Option(
                  "--test", help="Send a test message to each target and show the result.")] = False
              ) -> None:
     """The apprise targets in FOLLOWUP_APPRISE_CONFIG (secrets masked), their tags and format."""
+    from flows.deps import get_settings
     from notify.channels import load_apprise
     from notify.send import channel_list, probe_channels
 

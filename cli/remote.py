@@ -30,7 +30,7 @@ def list_items(url: str, *, fmt: str, count: bool, **filters) -> None:
     if fmt == "json":
         print(render.dumps([render.item_row(i) for i in rows]))
     else:
-        render.console().print(render.items_table(rows, f"{len(rows)} of {page['total']} action item(s)"))
+        print(render.items_table(rows, f"{len(rows)} of {page['total']} action item(s)"))
 
 
 def show_item(url: str, item_id: int, *, fmt: str) -> None:
@@ -44,9 +44,7 @@ def show_item(url: str, item_id: int, *, fmt: str) -> None:
     mentions = [(SimpleNamespace(**m), SimpleNamespace(id=m["record_id"], title=m["record_title"],
                                                          record_date=m["record_date"]))
                 for m in data["mentions"]]
-    out = render.console()
-    for part in render.item_detail(item, history, mentions):
-        out.print(part)
+    print(render.item_detail(item, history, mentions))
 
 
 def update_item(url: str, item_id: int, changes: dict, *, if_version: int | None) -> None:

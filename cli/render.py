@@ -5,14 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
+from cli import plain
 
-from models import ActionEvent, ActionItem, ActionItemCreate, ItemMention, MeetingRecord, Notification
+if TYPE_CHECKING:  # rich and the models load only where a command needs them: `list` uses neither
+    from rich.console import Console
+    from rich.table import Table
+
+    from models import ActionEvent, ActionItem, ActionItemCreate, ItemMention, MeetingRecord, Notification
 
 
 def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
     # Piped output (CI, `| less`) gets a wide page instead of rich's 80 columns.
     stream = sys.stderr if stderr else sys.stdout
     return Console(file=stream, width=None if stream.isatty() else 160, highlight=False)
@@ -24,6 +30,11 @@ def due_window(start: date | None, end: date | None, text: str | None = None) ->
     if start is None or start == end:
         return f"by {end.isoformat()}"
     return f"{start.isoformat()}..{end.isoformat()}"
+
+
+# The fields item_row and items_table read: `list` fetches only these.
+ROW_FIELDS = ("id", "title", "kind", "status", "requester", "owner", "counterpart", "due_text",
+              "due_start", "due_end", "confidence", "version", "record_id")
 
 
 def item_row(item: ActionItem) -> dict:
@@ -38,52 +49,48 @@ def item_row(item: ActionItem) -> dict:
     }
 
 
-def items_table(items: list[ActionItem], title: str | None = None) -> Table:
-    table = Table(title=title, show_lines=False, title_justify="left")
-    for name in ("ID", "Title", "Kind", "Owner", "Counterpart", "Due", "Status"):
-        table.add_column(name, overflow="fold")
-    for it in items:
-        row = item_row(it)
-        table.add_row(str(it.id), it.title, row["kind"], it.owner or "-", it.counterpart or "-",
-                      due_window(it.due_start, it.due_end, it.due_text), row["status"])
-    return table
+ITEM_COLUMNS = ("ID", "Title", "Kind", "Owner", "Counterpart", "Due", "Status")
+
+
+def items_table(items: list[ActionItem], title: str | None = None) -> str:
+    """The `followup list` table as plain text (print it, not through rich: titles may hold [])."""
+    rows = ((str(it.id), it.title, getattr(it.kind, "value", it.kind), it.owner or "-",
+             it.counterpart or "-", due_window(it.due_start, it.due_end, it.due_text),
+             getattr(it.status, "value", it.status)) for it in items)
+    return plain.table(ITEM_COLUMNS, rows, title)
 
 
 def item_detail(item: ActionItem, history: list[ActionEvent],
-                mentions: list[tuple[ItemMention, MeetingRecord]]) -> list:
-    """Renderables for `followup show`."""
+                mentions: list[tuple[ItemMention, MeetingRecord]]) -> str:
+    """`followup show` as plain text: a label column, then the evidence and history tables."""
     row = item_row(item)
-    head = Table.grid(padding=(0, 2))
-    head.add_column(style="bold")
-    head.add_column(overflow="fold")
-    for label, key in (("Title", "title"), ("Kind", "kind"), ("Status", "status"),
-                       ("Requester", "requester"), ("Owner", "owner"),
-                       ("Counterpart", "counterpart"), ("Confidence", "confidence"),
-                       ("Version", "version")):
-        head.add_row(label, str(row[key]) if row[key] is not None else "-")
-    head.add_row("Due", due_window(item.due_start, item.due_end, item.due_text)
-                 + (f"  ({item.due_text})" if item.due_text and item.due_end else ""))
-    parts: list = [f"[bold]Action item {item.id}[/bold]", head]
+    head = [(label, str(row[key]) if row[key] is not None else "-")
+            for label, key in (("Title", "title"), ("Kind", "kind"), ("Status", "status"),
+                               ("Requester", "requester"), ("Owner", "owner"),
+                               ("Counterpart", "counterpart"), ("Confidence", "confidence"),
+                               ("Version", "version"))]
+    head.append(("Due", due_window(item.due_start, item.due_end, item.due_text)
+                 + (f"  ({item.due_text})" if item.due_text and item.due_end else "")))
+    parts = [f"Action item {item.id}", "\n".join(f"{label:<13}{value}" for label, value in head)]
     if mentions:
-        ev = Table(title="Evidence", title_justify="left")
-        ev.add_column("Record", overflow="fold")
-        ev.add_column("Quote", overflow="fold")
+        ev = []
         for m, rec in mentions:
             when = f" ({rec.record_date})" if rec.record_date else ""
             span = f" [chars {m.evidence_start}-{m.evidence_end}]" if m.evidence_start is not None else ""
-            ev.add_row(f"#{rec.id} {rec.title}{when}", f"\u201c{m.evidence or ''}\u201d{span}")
-        parts.append(ev)
-    hist = Table(title="History", title_justify="left")
-    for name in ("When (UTC)", "Who", "What", "Change", "Note"):
-        hist.add_column(name, overflow="fold")
+            quote = " ".join((m.evidence or "").split())  # a quote's line breaks would break the table
+            ev.append((f"#{rec.id} {rec.title}{when}", f"\u201c{quote}\u201d{span}"))
+        parts.append(plain.table(("Record", "Quote"), ev, "Evidence"))
+    hist = []
     for e in history:
         change = f"{e.from_status or ''} -> {e.to_status}" if e.to_status else (e.changes or "")
-        hist.add_row(e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.kind, change, e.note or "")
-    parts.append(hist)
-    return parts
+        hist.append((e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.kind, change, e.note or ""))
+    parts.append(plain.table(("When (UTC)", "Who", "What", "Change", "Note"), hist, "History"))
+    return "\n\n".join(parts)
 
 
 def notifications_table(rows: list[Notification], title: str | None = None) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for name in ("ID", "Kind", "Item", "Tags", "Status", "Tries", "Title", "Last error"):
         table.add_column(name, overflow="fold")
@@ -95,6 +102,8 @@ def notifications_table(rows: list[Notification], title: str | None = None) -> T
 
 def deliveries_table(rows, title: str | None = None) -> Table:
     """One message's result per apprise target (targets are stored in privacy form)."""
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for name in ("Target", "Status", "Tries", "Sent at", "Last error"):
         table.add_column(name, overflow="fold")
@@ -119,6 +128,8 @@ def candidate_dict(item: ActionItemCreate) -> dict:
 
 
 def extraction_table(items: list[ActionItemCreate], title: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for name in ("Title", "Kind", "Owner", "Counterpart", "Due", "Conf.", "Evidence"):
         table.add_column(name, overflow="fold")

@@ -316,13 +316,17 @@ def _filtered(stmt, *, status: list[Status] | None, owner: str | None,
 def list_items(*, session: Session, status: list[Status] | None = None, owner: str | None = None,
                overdue_on: date | None = None, kind: str | None = None,
                limit: int | None = None, offset: int = 0, sort: str = "due",
-               **filters) -> list[ActionItem]:
-    """Items matching the filters; `sort` is a key of SORTS, '-key' for descending."""
+               columns: tuple[str, ...] | None = None, **filters) -> list[ActionItem]:
+    """Items matching the filters; `sort` is a key of SORTS, '-key' for descending.
+
+    With `columns`, plain rows of just those fields: no ORM objects, several times
+    faster for the thousands of rows `followup list` prints."""
     key = sort.lstrip("-")
     if key not in SORTS:
         raise InvalidInput(f"unknown sort {sort!r}; use one of: {', '.join(SORTS)} (prefix - to reverse)")
     column = col(SORTS[key])
-    stmt = _filtered(select(ActionItem), status=status, owner=owner, overdue_on=overdue_on,
+    what = [getattr(ActionItem, c) for c in columns] if columns else [ActionItem]
+    stmt = _filtered(select(*what), status=status, owner=owner, overdue_on=overdue_on,
                      kind=kind, **filters)
     stmt = stmt.order_by(column.is_(None), column.desc() if sort.startswith("-") else column,
                          ActionItem.id)

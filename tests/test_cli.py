@@ -136,3 +136,28 @@ def test_bad_policy_file_is_one_line(tmp_path, tracked):
     bad.write_text("timezone: Mars/Olympus\n")
     one_line_error(run("list", "--overdue", env_extra={"FOLLOWUP_POLICY_FILE": str(bad)}),
                    "unknown time zone", str(bad))
+
+
+def test_list_rows_of_columns_read_like_the_items(tracked, engine):
+    """`list` fetches plain rows, not ORM objects: the same JSON and table either way."""
+    from cli import render
+
+    with session_scope(engine) as s:
+        full = items.list_items(session=s, status=[], sort="-due")
+        rows = items.list_items(session=s, status=[], sort="-due", columns=render.ROW_FIELDS)
+    assert [render.item_row(r) for r in rows] == [render.item_row(i) for i in full]
+    assert render.items_table(rows, "t") == render.items_table(full, "t")
+    assert "2010-02-01..2010-02-07" in render.items_table(rows) and len(rows) == 2
+
+
+def test_list_and_show_load_only_what_they_print_with(tracked):
+    """No rich, apprise, alembic or notify code for a read: each costs `list` time."""
+    probe = ("import sys; from cli.main import app\n"
+             f"for argv in (['list'], ['list', '--overdue', '--count'], ['show', '{tracked[0]}']):\n"
+             "    try: app(argv, prog_name='followup')\n"
+             "    except SystemExit: pass\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules}\n"
+             "             & {'rich', 'apprise', 'alembic', 'notify', 'prefect', 'httpx'}))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out
+    assert "Hold the Program Review" in out.stdout and "History" in out.stdout
