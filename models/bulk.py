@@ -101,3 +101,10 @@ def iter_items(*, session: Session, batch_size: int = 1000) -> Iterator[ActionIt
     """Every item in id order, fetched a batch at a time (export of any size)."""
     stmt = select(ActionItem).order_by(ActionItem.id).execution_options(yield_per=batch_size)
     yield from session.exec(stmt)
+
+
+def insert_events(*, session: Session, events: list[dict]) -> None:
+    """Audit events (ActionEvent fields as plain dicts) in one executemany, no ORM objects."""
+    if events:
+        fields = {"from_status": None, "to_status": None, "note": None, "changes": None}
+        session.execute(insert(ActionEvent.__table__), [fields | e for e in events])
