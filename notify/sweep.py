@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 from typing import NamedTuple
@@ -71,6 +72,7 @@ class SweepReport:
     scanned: int = 0  # candidate items read
 
 
+@lru_cache(maxsize=8192)  # pure; a sweep asks about the same few hundred days again and again
 def at_local(day: date, hour: int, zone: ZoneInfo) -> datetime:
     """`hour`:00 on the office-calendar `day`, as a UTC instant."""
     return datetime.combine(day, time(hour), tzinfo=zone).astimezone(timezone.utc)
