@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from models.bulk import unnest_rows
 from models.clock import as_utc
 from models.errors import InvalidInput, NotFound
 from models.tables import Delivery, Notification, NotificationCreate, NotificationStatus as NS
@@ -77,11 +78,14 @@ def insert_new(*, session: Session, rows: list[dict], now: datetime) -> dict[str
         made = (queue_notification(session=session, notification_in=NotificationCreate(**r), now=at)
                 for r in rows)
         return {n.key: n.id for n in made if n is not None}
-    table = Notification.__table__
-    stmt = ((sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
-            .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key, table.c.id))
+    table, full = Notification.__table__, [r | fixed for r in rows]
+    if dialect == "sqlite":
+        stmt, params = sqlite.insert(table), full
+    else:
+        stmt, params = postgresql.insert(table).from_select(list(full[0]), unnest_rows(table, full)), None
+    stmt = stmt.on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key, table.c.id)
     session.flush()  # pending ORM rows (items, events) first: the insert bypasses the unit of work
-    return {key: nid for key, nid in session.execute(stmt, [r | fixed for r in rows])}
+    return {key: nid for key, nid in session.execute(stmt, params)}
 
 
 def get_notification(*, session: Session, notification_id: int) -> Notification:
