@@ -188,14 +188,12 @@ def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: dateti
                   .where(col(ActionItem.status).in_([s.value for s in SWEPT]))
                   .where(or_(and_(col(ActionItem.due_end).is_not(None), ActionItem.due_end <= horizon),
                              and_(col(ActionItem.due_end).is_(None), ActionItem.updated_at <= stale_cut))))
-    report, last_id = SweepReport(), 0
-    zones, tags = _Lookups(routing, zone), {}
-    while True:
-        batch = session.exec(candidates.where(ActionItem.id > last_id)
-                             .order_by(ActionItem.id).limit(batch_size)).all()
-        if not batch:
-            return report
-        last_id = batch[-1].id
+    report, zones = SweepReport(), _Lookups(routing, zone)
+    # One query read `batch_size` rows at a time (a server-side cursor on PostgreSQL): paging
+    # with `id > last` made the database find and sort the remaining candidates once a batch.
+    stream = session.exec(candidates.order_by(ActionItem.id)
+                          .execution_options(yield_per=batch_size))
+    for batch in stream.partitions():
         report.scanned += len(batch)
         due = [(item, n) for item in batch
                for n in due_notices(item=item, policy=policy, now=at, zone=zones.zone(item.owner))]
@@ -222,6 +220,7 @@ def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: dateti
                            "note": f"{notice.kind} queued as notification {nid} ({notice.key})"})
             report.queued.append(Queued(nid, notice.key, notice.kind, row["title"]))
         insert_events(session=session, events=events)
+    return report
 
 
 class _Lookups:
