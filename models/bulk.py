@@ -115,6 +115,13 @@ def insert_events(*, session: Session, events: list[dict]) -> None:
         session.execute(insert(table).from_select(list(rows[0]), unnest_rows(table, rows)))
     else:
         session.execute(insert(table), rows)
+    # A core insert skips the ORM's flush hooks: tell whoever follows audit rows (flows/events.py).
+    for hook in EVENT_HOOKS:
+        hook(session, rows)
+
+
+# Called with (session, rows) after insert_events writes rows; flows/events.py registers one.
+EVENT_HOOKS: list[Callable[[Session, list[dict]], None]] = []
 
 
 def unnest_rows(table, rows: list[dict]):
