@@ -102,7 +102,9 @@ def _after_flush(session, _ctx) -> None:
 
 def _after_bulk_events(session, rows: list[dict]) -> None:
     """The sweep writes its audit rows without ORM objects; they become events all the same."""
-    session.info.setdefault(PENDING, []).extend(_audit_dict(r) for r in rows)
+    # With no API they would be dropped at commit: holding 28,000 of them grew the sweep's memory.
+    if api_configured():
+        session.info.setdefault(PENDING, []).extend(_audit_dict(r) for r in rows)
 
 
 def _after_rollback(session) -> None:
