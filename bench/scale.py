@@ -93,8 +93,9 @@ def plan(url: str) -> str:
     """The query plan of the sweep's candidate query: it must use an index."""
     from sqlalchemy import create_engine, text
 
+    # The dated half of the sweep's candidate query (notify/sweep.py), as one streamed query.
     sql = ("SELECT id FROM action_item WHERE status IN ('open', 'in_progress', 'waiting') "
-           "AND due_end IS NOT NULL AND due_end <= '2010-03-08' AND id > 0 ORDER BY id LIMIT 500")
+           "AND due_end IS NOT NULL AND due_end <= '2010-03-08' ORDER BY id")
     engine = create_engine(url)
     with engine.connect() as conn:
         if url.startswith("sqlite"):

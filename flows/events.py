@@ -20,6 +20,7 @@ from sqlalchemy import event as sa_event
 from sqlmodel import Session, col, select
 
 from models import ActionEvent, ActionItem, MeetingRecord
+from models.bulk import EVENT_HOOKS
 
 log = logging.getLogger(__name__)
 PENDING = "followup_pending_events"
@@ -83,16 +84,27 @@ def build_event(audit: dict, item: ActionItem | None, record: MeetingRecord | No
                 related=related, payload=payload)
 
 
-def _audit_dict(ev: ActionEvent) -> dict:
-    return {"item_id": ev.item_id, "kind": ev.kind, "actor": ev.actor, "at": ev.at.isoformat(),
-            "from_status": ev.from_status, "to_status": ev.to_status, "note": ev.note,
-            "changes": json.loads(ev.changes) if ev.changes else None}
+def _audit_dict(ev) -> dict:
+    """An audit row (an ActionEvent, or a row dict written by models.bulk.insert_events)."""
+    get = ev.get if isinstance(ev, dict) else lambda name: getattr(ev, name)
+    changes = get("changes")
+    return {"item_id": get("item_id"), "kind": get("kind"), "actor": get("actor"),
+            "at": get("at").isoformat(), "from_status": get("from_status"),
+            "to_status": get("to_status"), "note": get("note"),
+            "changes": json.loads(changes) if changes else None}
 
 
 def _after_flush(session, _ctx) -> None:
     new = [_audit_dict(o) for o in session.new if isinstance(o, ActionEvent)]
     if new:
         session.info.setdefault(PENDING, []).extend(new)
+
+
+def _after_bulk_events(session, rows: list[dict]) -> None:
+    """The sweep writes its audit rows without ORM objects; they become events all the same."""
+    # With no API they would be dropped at commit: holding 28,000 of them grew the sweep's memory.
+    if api_configured():
+        session.info.setdefault(PENDING, []).extend(_audit_dict(r) for r in rows)
 
 
 def _after_rollback(session) -> None:
@@ -136,3 +148,5 @@ def install() -> None:
         sa_event.listen(OrmSession, "after_flush", _after_flush)
         sa_event.listen(OrmSession, "after_rollback", _after_rollback)
         sa_event.listen(OrmSession, "after_commit", _after_commit)
+    if _after_bulk_events not in EVENT_HOOKS:
+        EVENT_HOOKS.append(_after_bulk_events)

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from models.bulk import unnest_rows
 from models.clock import as_utc
 from models.errors import InvalidInput, NotFound
 from models.tables import Delivery, Notification, NotificationCreate, NotificationStatus as NS
@@ -52,18 +53,39 @@ def queue_notifications(*, session: Session, notifications_in: list[Notification
         queued = (queue_notification(session=session, notification_in=n, now=now)
                   for n in notifications_in)
         return [n for n in queued if n is not None]
-    at = as_utc(now)
-    rows = [n.model_dump() | {"status": NS.pending, "attempts": 0, "next_attempt_at": at,
-                              "created_at": at} for n in notifications_in]
-    table = Notification.__table__
-    stmt = ((sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
-            .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id))
-    session.flush()  # pending ORM rows (items, events) first: the insert bypasses the unit of work
-    new_ids = [r[0] for r in session.execute(stmt, rows)]
+    new_ids = list(insert_new(session=session, rows=[n.model_dump() for n in notifications_in],
+                              now=now).values())
     if not new_ids:
         return []
     loaded = session.exec(select(Notification).where(col(Notification.id).in_(new_ids))).all()
     return sorted(loaded, key=lambda n: n.id)
+
+
+def insert_new(*, session: Session, rows: list[dict], now: datetime) -> dict[str, int]:
+    """Insert outbox rows (NotificationCreate fields as plain dicts) whose keys are new, in
+    one statement; returns {key: id} of those inserted (SQLite and PostgreSQL only).
+
+    No ORM objects are made: a sweep queueing thousands of messages pays for the
+    INSERT only. A key already there (queued earlier, or by a concurrent sweep a
+    moment ago) is skipped by ON CONFLICT DO NOTHING and left out of the answer.
+    """
+    if not rows:
+        return {}
+    at = as_utc(now)
+    fixed = {"status": NS.pending, "attempts": 0, "next_attempt_at": at, "created_at": at}
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):  # pragma: no cover - other databases
+        made = (queue_notification(session=session, notification_in=NotificationCreate(**r), now=at)
+                for r in rows)
+        return {n.key: n.id for n in made if n is not None}
+    table, full = Notification.__table__, [r | fixed for r in rows]
+    if dialect == "sqlite":
+        stmt, params = sqlite.insert(table), full
+    else:
+        stmt, params = postgresql.insert(table).from_select(list(full[0]), unnest_rows(table, full)), None
+    stmt = stmt.on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key, table.c.id)
+    session.flush()  # pending ORM rows (items, events) first: the insert bypasses the unit of work
+    return {key: nid for key, nid in session.execute(stmt, params)}
 
 
 def get_notification(*, session: Session, notification_id: int) -> Notification:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 from typing import NamedTuple
@@ -36,8 +37,8 @@ from sqlmodel import Session, col, select
 from config import Policy
 from models import ActionItem, MeetingRecord, Notification, NotificationCreate, Status
 from models.clock import as_utc
-from models.items import add_event
-from models.outbox import queue_notification, queue_notifications
+from models.bulk import insert_events
+from models.outbox import insert_new, queue_notification
 from models.status import ACTIVE
 from notify.routing import Routing
 from notify.templates import Message, render_message
@@ -71,6 +72,7 @@ class SweepReport:
     scanned: int = 0  # candidate items read
 
 
+@lru_cache(maxsize=8192)  # pure; a sweep asks about the same few hundred days again and again
 def at_local(day: date, hour: int, zone: ZoneInfo) -> datetime:
     """`hour`:00 on the office-calendar `day`, as a UTC instant."""
     return datetime.combine(day, time(hour), tzinfo=zone).astimezone(timezone.utc)
@@ -139,8 +141,8 @@ def due_notices(*, item: ActionItem, policy: Policy, now: datetime,
     return _dated(item, policy, at, proposed=status is Status.proposed, zone=zone)
 
 
-def _record_titles(session: Session, items: list[ActionItem]) -> dict[int, str]:
-    ids = {i.record_id for i in items if i.record_id is not None}
+def _record_titles(session: Session, record_ids) -> dict[int, str]:
+    ids = {r for r in record_ids if r is not None}
     if not ids:
         return {}
     rows = session.exec(select(MeetingRecord.id, MeetingRecord.title)
@@ -159,6 +161,15 @@ def _queue(session: Session, *, now: datetime, **fields) -> Notification | None:
     return queue_notification(session=session, now=now, notification_in=_notification_in(**fields))
 
 
+# What the sweep reads of an item: plain rows, not ORM entities (no identity map, no
+# change tracking), enough for the rules, the messages, routing and the links.
+ITEM_COLUMNS = (ActionItem.id, ActionItem.title, ActionItem.kind, ActionItem.status,
+                ActionItem.owner, ActionItem.requester, ActionItem.counterpart,
+                ActionItem.due_text, ActionItem.due_start, ActionItem.due_end,
+                ActionItem.evidence, ActionItem.record_id, ActionItem.updated_at,
+                ActionItem.version)
+
+
 def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: datetime,
               batch_size: int = 500,
               links_for: Callable[[ActionItem], dict[str, str]] | None = None) -> SweepReport:
@@ -173,55 +184,78 @@ def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: dateti
     horizon = today + timedelta(days=max(policy.reminder_offsets_days, default=0) + 1)
     # Nudges count office-calendar days, so allow a day (and a DST hour) of slack here.
     stale_cut = at - timedelta(days=policy.stale_after_days) + timedelta(days=1, hours=2)
-    candidates = (select(ActionItem)
+    candidates = (select(*ITEM_COLUMNS)
                   .where(col(ActionItem.status).in_([s.value for s in SWEPT]))
                   .where(or_(and_(col(ActionItem.due_end).is_not(None), ActionItem.due_end <= horizon),
                              and_(col(ActionItem.due_end).is_(None), ActionItem.updated_at <= stale_cut))))
-    known = {id(o) for o in session.identity_map.values()}
-    report, last_id = SweepReport(), 0
-    while True:
-        batch = list(session.exec(candidates.where(ActionItem.id > last_id)
-                                  .order_by(ActionItem.id).limit(batch_size)).all())
-        if not batch:
-            return report
-        last_id = batch[-1].id
+    report, zones = SweepReport(), _Lookups(routing, zone)
+    # One query read `batch_size` rows at a time (a server-side cursor on PostgreSQL): paging
+    # with `id > last` made the database find and sort the remaining candidates once a batch.
+    stream = session.exec(candidates.order_by(ActionItem.id)
+                          .execution_options(yield_per=batch_size))
+    for batch in stream.partitions():
         report.scanned += len(batch)
-        people = routing.recipients
-        due = [(item, n) for item in batch for n in due_notices(
-            item=item, policy=policy, now=at, zone=people.zone(item.owner, zone))]
+        due = [(item, n) for item in batch
+               for n in due_notices(item=item, policy=policy, now=at, zone=zones.zone(item.owner))]
         keys = [n.key for _, n in due]
         queued_before = set(session.exec(select(Notification.key)
                                          .where(col(Notification.key).in_(keys))).all()) if keys else set()
-        titles = _record_titles(session, [i for i, _ in due])
-        fresh = []
-        for item, notice in due:
-            if notice.key in queued_before:
-                report.skipped_existing += 1
-                continue
-            own_zone = people.zone(item.owner, zone)
-            extra = {"idle_days": idle_days(item, own_zone, at)} if notice.kind == "nudge" else None
-            message = render_message(kind=notice.kind, item=item, now=at, zone=own_zone,
-                                     record_title=titles.get(item.record_id), level=notice.level,
-                                     extra=extra, links=links_for(item) if links_for else None)
-            tags = routing.tags_for(kind=notice.kind, item=item, level=notice.level, step=notice.step)
-            fresh.append((item, notice, _notification_in(key=notice.key, kind=notice.kind,
-                                                         item=item, tags=tags, message=message)))
+        due = [(i, n) for i, n in due if n.key not in queued_before]
+        report.skipped_existing += len(keys) - len(due)
+        titles = _record_titles(session, (i.record_id for i, _ in due))
+        rows = [_outbox_row(item, notice, at=at, zone=zones.zone(item.owner),
+                            record_title=titles.get(item.record_id),
+                            tags=zones.tags(notice, item), links_for=links_for)
+                for item, notice in due]
         # One insert a batch: a sweep over many items costs statements per batch, not per message.
-        queued_now = {n.key: n for n in queue_notifications(
-            session=session, notifications_in=[n for _, _, n in fresh], now=at)}
-        for item, notice, _ in fresh:
-            queued = queued_now.get(notice.key)
-            if queued is None:  # another sweep queued it since we looked
+        new_ids = insert_new(session=session, rows=rows, now=at)
+        events = []
+        for (item, notice), row in zip(due, rows):
+            nid = new_ids.get(notice.key)
+            if nid is None:  # another sweep queued it since we looked
                 report.skipped_existing += 1
                 continue
-            add_event(session=session, item=item, kind=EVENT_KIND[notice.kind], actor="sweep",
-                      now=at, note=f"{notice.kind} queued as notification {queued.id} ({notice.key})")
-            report.queued.append(Queued(queued.id, queued.key, queued.kind, queued.title))
-        session.flush()
-        # Keep memory flat over large tables: drop the rows this sweep loaded or made itself.
-        for obj in [*batch, *queued_now.values()]:
-            if id(obj) not in known:
-                session.expunge(obj)
+            events.append({"item_id": item.id, "at": at, "actor": "sweep",
+                           "kind": EVENT_KIND[notice.kind],
+                           "note": f"{notice.kind} queued as notification {nid} ({notice.key})"})
+            report.queued.append(Queued(nid, notice.key, notice.kind, row["title"]))
+        insert_events(session=session, events=events)
+    return report
+
+
+class _Lookups:
+    """Per-sweep caches of what depends only on the owner (and the notice): the owner's
+    time zone and the routing tags, looked up once instead of once per message."""
+
+    def __init__(self, routing: Routing, office: ZoneInfo) -> None:
+        self.routing, self.office = routing, office
+        self._zones: dict[str | None, ZoneInfo] = {}
+        self._tags: dict[tuple, str] = {}
+
+    def zone(self, owner: str | None) -> ZoneInfo:
+        z = self._zones.get(owner)
+        if z is None:
+            z = self._zones[owner] = self.routing.recipients.zone(owner, self.office)
+        return z
+
+    def tags(self, notice: Notice, item) -> str:
+        # Everything routing looks at: kind, owner (and so organisation), item kind, level, step.
+        key = (notice.kind, item.owner, item.kind, notice.level, notice.step)
+        t = self._tags.get(key)
+        if t is None:
+            t = self._tags[key] = ",".join(self.routing.tags_for(
+                kind=notice.kind, item=item, level=notice.level, step=notice.step))
+        return t
+
+
+def _outbox_row(item, notice: Notice, *, at: datetime, zone: ZoneInfo, record_title: str | None,
+                tags: str, links_for) -> dict:
+    """The outbox row of one notice: its message in every form and its routing."""
+    extra = {"idle_days": idle_days(item, zone, at)} if notice.kind == "nudge" else None
+    m = render_message(kind=notice.kind, item=item, now=at, zone=zone, record_title=record_title,
+                       level=notice.level, extra=extra, links=links_for(item) if links_for else None)
+    return {"key": notice.key, "kind": notice.kind, "item_id": item.id, "tags": tags,
+            "title": m.title, "body": m.text, "body_markdown": m.markdown, "body_html": m.html}
 
 
 def queue_item_notices(*, session: Session, items: list[ActionItem], record_title: str | None,

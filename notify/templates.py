@@ -7,6 +7,7 @@ whatever the machine's locale ("Sun 7 Feb 2010").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ def local_today(now: datetime, zone: ZoneInfo) -> date:
     return as_utc(now).astimezone(zone).date()
 
 
+@lru_cache(maxsize=4096)  # a sweep meets the same few hundred (due date, today) pairs
 def due_words(due_end: date | None, today: date) -> tuple[str, str]:
     """(short, long) description of a due date as seen on `today`."""
     if due_end is None:
@@ -122,9 +124,8 @@ class Message:
 HEAD, PLAIN, QUOTE, HINT, LINK = "head", "plain", "quote", "hint", "link"
 
 
-def _lines(kind: str, item, record_title: str | None, now: datetime, zone: ZoneInfo,
+def _lines(kind: str, item, record_title: str | None, long: str,
            level: int | None, extra: dict, links: dict[str, str] | None) -> list[tuple[str, str]]:
-    short, long = due_words(item.due_end, local_today(now, zone))
     when = long
     details = [w for w in (window_words(item), f'"{item.due_text}"' if item.due_text else None) if w]
     if details:
@@ -142,10 +143,11 @@ def _lines(kind: str, item, record_title: str | None, now: datetime, zone: ZoneI
         by = f" by {extra['actor']}" if extra.get("actor") else ""
         lines.append((PLAIN, f"Changed{by}: {change}"
                       + (f" — {extra['note']}" if extra.get("note") else "")))
-    if _people(item):
-        lines.append((PLAIN, _people(item)))
-    if _evidence(item.evidence):
-        lines.append((QUOTE, _evidence(item.evidence)))
+    people, evidence = _people(item), _evidence(item.evidence)
+    if people:
+        lines.append((PLAIN, people))
+    if evidence:
+        lines.append((QUOTE, evidence))
     if record_title:
         lines.append((PLAIN, f"Source: {record_title}"))
     # One-click links (mark done, snooze, open) come from the API when it is configured.
@@ -180,9 +182,12 @@ def _md_command(part: str) -> str:
     return f"{_md_escape(label)}: `{cmd}`" if label else f"`{cmd}`"
 
 
+# Item titles come from records: keep *, _ and friends from turning into formatting.
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#"})
+
+
 def _md_escape(text: str) -> str:
-    # Item titles come from records: keep *, _ and friends from turning into formatting.
-    return "".join("\\" + c if c in "\\`*_[]<>#" else c for c in text)
+    return text.translate(_MD_SPECIAL)
 
 
 def _html(title: str, lines: list[tuple[str, str]]) -> str:
@@ -216,9 +221,9 @@ def render_message(*, kind: str, item, record_title: str | None = None, now: dat
         body = extra.get("body") or "\n".join(extra.get("lines", [])) or "Nothing to report."
         lines = [(PLAIN, line) for line in body.splitlines()]
         return Message(title, body, _markdown(lines), _html(title, lines))
-    short, _ = due_words(item.due_end, local_today(now, zone))
+    short, long = due_words(item.due_end, local_today(now, zone))
     title = _title(kind, item, short, level, extra)
-    lines = _lines(kind, item, record_title, now, zone, level, extra, links)
+    lines = _lines(kind, item, record_title, long, level, extra, links)
     return Message(title, "\n".join(text for _, text in lines), _markdown(lines), _html(title, lines))
 
 
