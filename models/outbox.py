@@ -43,24 +43,6 @@ def queue_notification(*, session: Session, notification_in: NotificationCreate,
     return session.exec(select(Notification).where(Notification.key == notification_in.key)).one()
 
 
-def queue_notifications(*, session: Session, notifications_in: list[NotificationCreate],
-                        now: datetime) -> list[Notification]:
-    """Queue many messages in one statement; returns those whose keys were new, in order."""
-    if not notifications_in:
-        return []
-    dialect = session.get_bind().dialect.name
-    if dialect not in ("sqlite", "postgresql"):  # pragma: no cover - other databases
-        queued = (queue_notification(session=session, notification_in=n, now=now)
-                  for n in notifications_in)
-        return [n for n in queued if n is not None]
-    new_ids = list(insert_new(session=session, rows=[n.model_dump() for n in notifications_in],
-                              now=now).values())
-    if not new_ids:
-        return []
-    loaded = session.exec(select(Notification).where(col(Notification.id).in_(new_ids))).all()
-    return sorted(loaded, key=lambda n: n.id)
-
-
 def insert_new(*, session: Session, rows: list[dict], now: datetime) -> dict[str, int]:
     """Insert outbox rows (NotificationCreate fields as plain dicts) whose keys are new, in
     one statement; returns {key: id} of those inserted (SQLite and PostgreSQL only).
@@ -141,11 +123,6 @@ def claim_due(*, session: Session, now: datetime, lease: timedelta, token: str, 
     for n in rows:
         session.refresh(n)
     return list(rows)
-
-
-def delivered_targets(*, session: Session, notification_id: int) -> set[str]:
-    return delivered_targets_of(session=session, notification_ids=[notification_id]).get(
-        notification_id, set())
 
 
 def delivered_targets_of(*, session: Session, notification_ids: list[int]) -> dict[int, set[str]]:
