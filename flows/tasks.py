@@ -60,8 +60,7 @@ def sweep_items(now: datetime) -> dict:
     settings = get_settings()
     routing = load_routing(settings.routing_file, settings.directory_file)
     with session_scope(get_engine(settings)) as session:
-        report = run_sweep(session=session, policy=settings.policy, routing=routing, now=now,
-                           links_for=links_for(settings, now))
+        report = run_sweep(session=session, policy=settings.policy, routing=routing, now=now)
         kinds: dict[str, int] = {}
         for n in report.queued:
             kinds[n.kind] = kinds.get(n.kind, 0) + 1
@@ -75,8 +74,9 @@ def send_due(now: datetime, limit: int, seed: int | None) -> dict:
     settings = get_settings()
     channels = load_apprise(settings.apprise_config)
     result = dispatch_due(engine=get_engine(settings), apprise_obj=channels,
-                          policy=settings.policy, now=now, limit=limit,
-                          rng=random.Random(seed))
+                          policy=settings.policy, now=now, limit=limit, rng=random.Random(seed),
+                          routing=load_routing(settings.routing_file, settings.directory_file),
+                          links_for=links_for(settings, now))
     # What went wrong, per message (errors are redacted: no secret reaches the flow's result).
     problems = [f"notification {o.notification_id} ({o.key}) {o.status}: {o.error}"
                 for o in result.outcomes if o.status != "sent"]

@@ -33,7 +33,9 @@ from models import Notification, NotificationStatus as NS, session_scope
 from models.clock import as_utc
 from models.outbox import claim_due, delivered_targets_of, finish_notification, record_delivery
 from notify.redact import one_line
+from notify.routing import Routing
 from notify.send import Channels, Send, TargetResult, ThreadLogs, message_kwargs, watching_apprise
+from notify.wording import LinksFor, word_claimed
 
 NOTIFY_TYPES = {"overdue": NotifyType.WARNING}  # everything else is INFO
 
@@ -66,14 +68,21 @@ def backoff_delay(*, dispatch: DispatchPolicy, attempts: int, rng: random.Random
 
 
 def dispatch_due(*, engine: Engine, apprise_obj: apprise.Apprise, policy: Policy, now: datetime,
-                 limit: int = 100, rng: random.Random | None = None) -> DispatchReport:
-    """Send up to `limit` due messages; each ends sent, failed (retry later) or dead."""
+                 limit: int = 100, rng: random.Random | None = None, routing: Routing | None = None,
+                 links_for: LinksFor | None = None) -> DispatchReport:
+    """Send up to `limit` due messages; each ends sent, failed (retry later) or dead.
+
+    Messages not worded yet are worded as of `now` (owners' zones from `routing`,
+    one-click links from `links_for`) in the transaction that claims them.
+    """
     at, rng = as_utc(now), rng or random.Random()
     dispatch = policy.dispatch
     token = uuid.uuid4().hex
     with session_scope(engine) as session:
         claimed = claim_due(session=session, now=at, limit=limit, token=token,
                             lease=timedelta(seconds=dispatch.lease_seconds))
+        word_claimed(session=session, notifications=claimed, now=at, office=policy.zone,
+                     routing=routing, links_for=links_for)
         done = delivered_targets_of(session=session, notification_ids=[n.id for n in claimed])
     report = DispatchReport()
     if not claimed:

@@ -190,7 +190,7 @@ def test_new_item_notices_queued_and_sent_once(engine, tmp_path, hooks):
                                   item_in=ActionItemCreate(title="Send the MOU draft",
                                                            due_end=date(2010, 2, 7)))
         for _ in range(2):
-            queue_item_notices(session=s, items=[it], record_title="Cable", routing=Routing(),
+            queue_item_notices(session=s, items=[it], routing=Routing(),
                                policy=policy(), now=NOW)
     apprise_obj = channels(tmp_path, (hook.url(), "default"))
     for _ in range(2):
