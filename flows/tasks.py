@@ -61,12 +61,8 @@ def sweep_items(now: datetime) -> dict:
     routing = load_routing(settings.routing_file, settings.directory_file)
     with session_scope(get_engine(settings)) as session:
         report = run_sweep(session=session, policy=settings.policy, routing=routing, now=now)
-        kinds: dict[str, int] = {}
-        for n in report.queued:
-            kinds[n.kind] = kinds.get(n.kind, 0) + 1
-        return {"scanned": report.scanned, "queued": len(report.queued),
-                "already_queued": report.skipped_existing, "by_kind": kinds,
-                "notification_ids": [n.id for n in report.queued]}
+        return {"scanned": report.scanned, "queued": report.queued_count,
+                "already_queued": report.skipped_existing, "by_kind": report.by_kind}
 
 
 @task(name="send-due-notifications", **IO)

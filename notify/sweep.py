@@ -66,9 +66,21 @@ class Queued(NamedTuple):
 
 @dataclass
 class SweepReport:
+    # The first SAMPLE queued messages: enough to show, and memory stays flat however many.
     queued: list[Queued] = field(default_factory=list)
+    queued_count: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
     skipped_existing: int = 0  # notices whose key was queued by an earlier sweep
     scanned: int = 0  # candidate items read
+
+    def add(self, q: Queued) -> None:
+        self.queued_count += 1
+        self.by_kind[q.kind] = self.by_kind.get(q.kind, 0) + 1
+        if len(self.queued) < SAMPLE:
+            self.queued.append(q)
+
+
+SAMPLE = 1000
 
 
 @lru_cache(maxsize=8192)  # pure; a sweep asks about the same few hundred days again and again
@@ -200,7 +212,7 @@ def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: dateti
             events.append({"item_id": item.id, "at": at, "actor": "sweep",
                            "kind": EVENT_KIND[notice.kind],
                            "note": f"{notice.kind} queued as notification {nid} ({notice.key})"})
-            report.queued.append(Queued(nid, notice.key, notice.kind, row["title"]))
+            report.add(Queued(nid, notice.key, notice.kind, row["title"]))
         insert_events(session=session, events=events)
     return report
 

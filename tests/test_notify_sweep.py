@@ -15,6 +15,7 @@ from models import items as item_ops
 from notify import (Notice, Routing, due_notices, load_routing, queue_item_notices,
                     queue_status_change, run_sweep)
 from notify.routing import Rule
+from notify.sweep import SAMPLE, Queued, SweepReport
 
 UTC = timezone.utc
 T0 = datetime(2010, 1, 1, 10, 0, tzinfo=UTC)  # when items are created
@@ -246,8 +247,17 @@ def test_sweep_streams_many_items_in_batches(engine):
     with session_scope(engine) as s:
         report = run_sweep(session=s, policy=UTC_POLICY, routing=Routing(), now=utc(2010, 2, 1, 9),
                            batch_size=5)
-    assert report.scanned == 23 and len(report.queued) == 23
-    assert len({n.key for n in report.queued}) == 23
+    assert report.scanned == 23 and len(report.queued) == 23 == report.queued_count
+    assert len({n.key for n in report.queued}) == 23 and report.by_kind == {"reminder": 23}
+
+
+def test_the_report_keeps_counts_and_a_bounded_sample():
+    """A sweep over any number of items holds at most SAMPLE queued messages in memory."""
+    report = SweepReport()
+    for i in range(SAMPLE + 5):
+        report.add(Queued(i, f"nudge:{i}", "nudge" if i % 2 else "reminder", f"t{i}"))
+    assert report.queued_count == SAMPLE + 5 and len(report.queued) == SAMPLE
+    assert report.by_kind == {"reminder": SAMPLE // 2 + 3, "nudge": SAMPLE // 2 + 2}
 
 
 def test_new_items_are_announced_once_and_proposed_ones_ask_for_triage(engine):
