@@ -3,17 +3,22 @@ first release (tables made by create_all, no alembic) upgrades without losing da
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
 from datetime import datetime, timezone
+
+import pytest
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel, select
 
 from models import ActionItem, ActionItemCreate, RecordCreate, make_engine, session_scope
 from models import items as item_ops
-from models.schema import BASELINE, HEAD, current_revision, head_revision, upgrade
-from test_cli import run
+from models.schema import BASELINE, HEAD, MIGRATION_LOCK, current_revision, head_revision, upgrade
+from test_cli import FOLLOWUP, run
 
 T0 = datetime(2009, 10, 10, 10, 0, tzinfo=timezone.utc)
 FIRST_RELEASE = ["meeting_record", "action_item", "action_event", "item_mention", "notification",
@@ -53,4 +58,39 @@ def test_a_first_release_database_upgrades_and_keeps_its_items(tmp_path, monkeyp
         assert [i.title for i in s.exec(select(ActionItem)).all()] == ["Hold the review"]
     assert "current" in run("db", "current").stdout
     assert upgrade(engine) == HEAD  # again: nothing to do, nothing breaks
+    engine.dispose()
+
+
+def test_processes_meeting_an_empty_postgresql_database_migrate_it_one_at_a_time(request):
+    """First use on several machines at once: each waits for the migration lock, none fails."""
+    if not os.environ.get("FOLLOWUP_TEST_DATABASE_URL"):
+        pytest.skip("needs FOLLOWUP_TEST_DATABASE_URL (a PostgreSQL server; .ci/run sets it)")
+    from conftest import _admin
+
+    url = request.getfixturevalue("postgres_url")
+    _admin(url, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
+    engine = create_engine(url)
+    holder = engine.connect()
+    holder.begin()
+    holder.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+    env = os.environ | {"FOLLOWUP_DATABASE_URL": url}
+    procs = [subprocess.Popen([FOLLOWUP, "db", "upgrade"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 90
+        waiting = 0
+        while waiting < 2:  # both processes queue on the lock instead of migrating at once
+            assert time.monotonic() < deadline, "the upgrades never waited for the lock"
+            assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
+            with engine.connect() as conn:
+                waiting = conn.execute(text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).scalar()
+    finally:
+        holder.rollback()  # let them go
+        holder.close()
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        assert f"schema at {HEAD}" in out
+    assert current_revision(engine) == HEAD
     engine.dispose()
