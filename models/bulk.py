@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import column, insert, select as sa_select, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.clock import as_utc
 from models.db import session_scope
@@ -20,12 +20,13 @@ from models.transfer import ImportRow, Skipped, read_rows
 
 ITEM_DEFAULTS = {"kind": None, "requester": None, "owner": None, "counterpart": None,
                  "due_text": None, "due_start": None, "due_end": None, "evidence": None,
-                 "evidence_start": None, "evidence_end": None, "confidence": 1.0}
+                 "evidence_start": None, "evidence_end": None, "confidence": 1.0, "source_key": None}
 
 
 @dataclass
 class ImportReport:
     imported: int = 0
+    already: int = 0  # imported before (same source key, e.g. Taskwarrior uuid): left as they are
     skipped: list[tuple[int, str]] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
 
@@ -33,11 +34,13 @@ class ImportReport:
 def insert_rows(*, session: Session, rows: list[ImportRow], now: datetime, actor: str,
                 source: str) -> list[int]:
     """Create items with their `created` (and comment) events; returns the new ids."""
+    if not rows:
+        return []
     at = as_utc(now)
     values = []
     for row in rows:
         created = row.values.get("created_at") or at
-        values.append(ITEM_DEFAULTS | row.values | {
+        values.append(ITEM_DEFAULTS | row.values | {"source_key": row.source_key,
             "created_at": as_utc(created),
             "updated_at": as_utc(row.values.get("updated_at") or created),
             "version": 1, "record_id": None})
@@ -56,6 +59,21 @@ def insert_rows(*, session: Session, rows: list[ImportRow], now: datetime, actor
                        "changes": None} for when, text in row.comments)
     session.execute(insert(ActionEvent.__table__), events)
     return ids
+
+
+def unseen_rows(*, session: Session, rows: list[ImportRow]) -> list[ImportRow]:
+    """The rows whose source key no item has yet (the first of any repeated in `rows`)."""
+    keys = {r.source_key for r in rows if r.source_key}
+    known = set(session.exec(select(ActionItem.source_key)
+                             .where(col(ActionItem.source_key).in_(keys))).all()) if keys else set()
+    fresh = []
+    for r in rows:
+        if r.source_key:
+            if r.source_key in known:
+                continue
+            known.add(r.source_key)
+        fresh.append(r)
+    return fresh
 
 
 def import_items(*, engine: Engine, lines: Callable[[], Iterable[str]], fmt: str, zone: ZoneInfo,
@@ -77,8 +95,10 @@ def import_items(*, engine: Engine, lines: Callable[[], Iterable[str]], fmt: str
 
     def flush() -> None:
         with session_scope(engine) as session:
-            insert_rows(session=session, rows=batch, now=now, actor=actor, source=fmt)
-        report.imported += len(batch)
+            fresh = unseen_rows(session=session, rows=batch)
+            insert_rows(session=session, rows=fresh, now=now, actor=actor, source=fmt)
+        report.imported += len(fresh)
+        report.already += len(batch) - len(fresh)
         if progress:
             progress(len(batch))
         batch.clear()

@@ -68,6 +68,8 @@ class ActionItem(ItemBase, table=True):
     record_id: int | None = Field(default=None, foreign_key="meeting_record.id", index=True)
     created_at: datetime
     updated_at: datetime
+    # Where an imported item came from ("taskwarrior:<uuid>"): importing it again skips it.
+    source_key: str | None = Field(default=None, unique=True, index=True)
 
 
 class ActionItemUpdate(SQLModel):

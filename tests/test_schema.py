@@ -12,11 +12,11 @@ import pytest
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Column, MetaData, Table, create_engine, insert, inspect, text
 from sqlmodel import SQLModel, select
+from sqlmodel.sql.sqltypes import UTCDateTime
 
-from models import ActionItem, ActionItemCreate, RecordCreate, make_engine, session_scope
-from models import items as item_ops
+from models import ActionItem, Notification, make_engine, session_scope
 from models.schema import BASELINE, HEAD, MIGRATION_LOCK, current_revision, head_revision, upgrade
 from test_cli import FOLLOWUP, run
 
@@ -44,9 +44,7 @@ def test_a_first_release_database_upgrades_and_keeps_its_items(tmp_path, monkeyp
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE alembic_version"))
     assert sorted(inspect(engine).get_table_names()) == sorted(FIRST_RELEASE)
-    with session_scope(engine) as s:
-        item_ops.ingest_record(session=s, record_in=RecordCreate(title="Cable", text="x"),
-                               items_in=[ActionItemCreate(title="Hold the review")], now=T0)
+    _write_as_the_first_release(engine)
     assert current_revision(engine) is None
 
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", url)
@@ -56,9 +54,30 @@ def test_a_first_release_database_upgrades_and_keeps_its_items(tmp_path, monkeyp
     assert current_revision(engine) == HEAD
     with session_scope(engine) as s:
         assert [i.title for i in s.exec(select(ActionItem)).all()] == ["Hold the review"]
+        assert s.exec(select(Notification.body)).all() == ["Hold the review, by Sunday"]
     assert "current" in run("db", "current").stdout
     assert upgrade(engine) == HEAD  # again: nothing to do, nothing breaks
     engine.dispose()
+
+
+def _write_as_the_first_release(engine) -> None:
+    """A record, an item and a sent message, in the first release's columns only (the ORM
+    models have grown columns since, so they cannot write an old database)."""
+    md = MetaData()
+
+    def table(name, *stamps):
+        return Table(name, md, *(Column(c, UTCDateTime()) for c in stamps), autoload_with=engine)
+
+    with engine.begin() as conn:
+        conn.execute(insert(table("meeting_record", "ingested_at")), {
+            "id": 1, "title": "Cable", "text": "x", "content_hash": "h", "ingested_at": T0})
+        conn.execute(insert(table("action_item", "created_at", "updated_at")), {
+            "id": 1, "title": "Hold the review", "kind": "action", "status": "open", "version": 1,
+            "record_id": 1, "confidence": 0.9, "created_at": T0, "updated_at": T0})
+        conn.execute(insert(table("notification", "next_attempt_at", "created_at", "sent_at")), {
+            "key": "new-item:1", "kind": "new-item", "item_id": 1, "tags": "default",
+            "title": "New item", "body": "Hold the review, by Sunday", "status": "sent",
+            "attempts": 1, "next_attempt_at": T0, "created_at": T0, "sent_at": T0})
 
 
 def test_processes_meeting_an_empty_postgresql_database_migrate_it_one_at_a_time(request):
