@@ -40,13 +40,23 @@ def insert_rows(*, session: Session, rows: list[ImportRow], now: datetime, actor
     values = []
     for row in rows:
         created = row.values.get("created_at") or at
-        values.append(ITEM_DEFAULTS | row.values | {"source_key": row.source_key,
-            "created_at": as_utc(created),
+        values.append(ITEM_DEFAULTS | row.values | {
+            "source_key": row.source_key, "created_at": as_utc(created),
             "updated_at": as_utc(row.values.get("updated_at") or created),
             "version": 1, "record_id": None})
     table = ActionItem.__table__
-    ids = list(session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                               values).scalars())
+    if session.get_bind().dialect.name == "postgresql":
+        # Ids drawn first and given explicitly, so rows and ids pair up without relying
+        # on RETURNING order; the rows then go as one JSON parameter (see unnest_rows).
+        ids = list(session.execute(text(
+            "SELECT nextval(pg_get_serial_sequence('action_item', 'id')) FROM generate_series(1, :n)"),
+            {"n": len(values)}).scalars())
+        for v, item_id in zip(values, ids):
+            v["id"] = item_id
+        session.execute(insert(table).from_select(list(values[0]), unnest_rows(table, values)))
+    else:
+        ids = list(session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                                   values).scalars())
     events = []
     for item_id, row, v in zip(ids, rows, values):
         events.append({"item_id": item_id, "at": v["created_at"], "actor": actor, "kind": "created",
@@ -57,7 +67,8 @@ def insert_rows(*, session: Session, rows: list[ImportRow], now: datetime, actor
         events.extend({"item_id": item_id, "at": as_utc(when or v["created_at"]), "actor": actor,
                        "kind": "comment", "from_status": None, "to_status": None, "note": text,
                        "changes": None} for when, text in row.comments)
-    session.execute(insert(ActionEvent.__table__), events)
+    # No Prefect event per imported item: an import of 100,000 would flood the event feed.
+    insert_events(session=session, events=events, emit=False)
     return ids
 
 
@@ -123,8 +134,9 @@ def iter_items(*, session: Session, batch_size: int = 1000) -> Iterator[ActionIt
     yield from session.exec(stmt)
 
 
-def insert_events(*, session: Session, events: list[dict]) -> None:
-    """Audit events (ActionEvent fields as plain dicts) in one statement, no ORM objects."""
+def insert_events(*, session: Session, events: list[dict], emit: bool = True) -> None:
+    """Audit events (ActionEvent fields as plain dicts) in one statement, no ORM objects;
+    `emit` tells the EVENT_HOOKS (flows/events.py: Prefect events) about them."""
     if not events:
         return
     fields = {"from_status": None, "to_status": None, "note": None, "changes": None}
@@ -135,7 +147,7 @@ def insert_events(*, session: Session, events: list[dict]) -> None:
     else:
         session.execute(insert(table), rows)
     # A core insert skips the ORM's flush hooks: tell whoever follows audit rows (flows/events.py).
-    for hook in EVENT_HOOKS:
+    for hook in EVENT_HOOKS if emit else ():
         hook(session, rows)
 
 
