@@ -104,6 +104,24 @@ def dispatch_due(*, engine: Engine, apprise_obj: apprise.Apprise, policy: Policy
     return report
 
 
+def dispatch_backlog(*, limit: int | None = None, batch: int = 100, **kwargs) -> DispatchReport:
+    """Send due messages `batch` at a time until none is due or `limit` have been tried.
+
+    Claiming a batch at a time lets several dispatchers share a large backlog (a
+    first sweep over a big office) and keeps memory flat; `kwargs` go to dispatch_due.
+    """
+    total = DispatchReport()
+    while limit is None or len(total.outcomes) < limit:
+        size = batch if limit is None else min(batch, limit - len(total.outcomes))
+        report = dispatch_due(limit=size, **kwargs)
+        total.sent, total.failed = total.sent + report.sent, total.failed + report.failed
+        total.dead += report.dead
+        total.outcomes.extend(report.outcomes)
+        if len(report.outcomes) < size:  # nothing more is due
+            break
+    return total
+
+
 def _dispatch_one(*, engine: Engine, channels: Channels, dispatch: DispatchPolicy,
                   n: Notification, done: set[str], now: datetime,
                   retry_at: datetime, logs: ThreadLogs) -> Outcome:

@@ -17,7 +17,8 @@ from models import ActionItemCreate, Delivery, Notification, NotificationCreate,
 from models import init_db, make_engine, session_scope
 from models import items as item_ops
 from models.outbox import claim_notification, queue_notification, record_delivery
-from notify import Routing, backoff_delay, dispatch_due, load_apprise, queue_item_notices
+from notify import (Routing, backoff_delay, dispatch_backlog, dispatch_due, load_apprise,
+                    queue_item_notices)
 from receivers import (MqttSubscriber, SmtpReceiver, WebhookReceiver, mqtt_broker_or_skip,
                        write_apprise_config)
 
@@ -396,3 +397,18 @@ def test_mqtt_topic_receives_the_message_once(engine, tmp_path, mqtt_topic):
     assert message.startswith("Reminder: Hold the Program Review") and "due in 6 days" in message
     _, [d] = row(engine, nid)
     assert d.status == "sent" and d.target.startswith(f"mqtt://127.0.0.1/{mqtt_topic.topic}?")
+
+
+def test_a_backlog_goes_out_a_batch_at_a_time_until_nothing_is_due(engine, tmp_path, hooks):
+    hook = hooks()
+    with session_scope(engine) as s:
+        for i in range(7):
+            queue_notification(session=s, now=NOW, notification_in=NotificationCreate(
+                key=f"k{i}", kind="reminder", title=f"t{i}", body="b"))
+    apprise_obj = channels(tmp_path, (hook.url(), "default"))
+    some = dispatch_backlog(engine=engine, apprise_obj=apprise_obj, policy=policy(), now=NOW,
+                            limit=3, batch=2)
+    assert (some.sent, len(some.outcomes)) == (3, 3)
+    rest = dispatch_backlog(engine=engine, apprise_obj=apprise_obj, policy=policy(), now=NOW, batch=2)
+    assert rest.sent == 4 and sorted(r.payload["title"] for r in hook.requests) == [f"t{i}" for i in range(7)]
+    assert dispatch_backlog(engine=engine, apprise_obj=apprise_obj, policy=policy(), now=NOW).outcomes == []
