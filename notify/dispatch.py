@@ -117,7 +117,9 @@ def dispatch_backlog(*, limit: int | None = None, batch: int = 100, **kwargs) ->
         total.sent, total.failed = total.sent + report.sent, total.failed + report.failed
         total.dead += report.dead
         total.outcomes.extend(report.outcomes)
-        if len(report.outcomes) < size:  # nothing more is due
+        # Stop only when a claim finds nothing: a short one may just mean another
+        # dispatcher took part of the batch a moment ago.
+        if not report.outcomes:
             break
     return total
 

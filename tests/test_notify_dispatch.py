@@ -172,3 +172,4 @@ def test_a_backlog_goes_out_a_batch_at_a_time_until_nothing_is_due(engine, tmp_p
     rest = dispatch_backlog(engine=engine, apprise_obj=apprise_obj, policy=policy(), now=NOW, batch=2)
     assert rest.sent == 4 and sorted(r.payload["title"] for r in hook.requests) == [f"t{i}" for i in range(7)]
     assert dispatch_backlog(engine=engine, apprise_obj=apprise_obj, policy=policy(), now=NOW).outcomes == []
+
