@@ -112,6 +112,7 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     api_cors_origins: list[str] = Field(default_factory=list)  # closed unless listed
     link_ttl_days: int = Field(default=14, ge=1)
+    links: bool = True  # one-click links in messages; off where no API will ever answer them
 
     @property
     def db_url(self) -> str:

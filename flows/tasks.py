@@ -73,7 +73,7 @@ def send_due(now: datetime, limit: int | None, seed: int | None) -> dict:
     result = dispatch_backlog(engine=get_engine(settings), apprise_obj=channels,
                           policy=settings.policy, now=now, limit=limit, rng=random.Random(seed),
                           routing=load_routing(settings.routing_file, settings.directory_file),
-                          links_for=links_for(settings, now))
+                          links_for=links_for(settings, now) if settings.links else None)
     # What went wrong, per message (errors are redacted: no secret reaches the flow's result).
     problems = [f"notification {o.notification_id} ({o.key}) {o.status}: {o.error}"
                 for o in result.outcomes if o.status != "sent"]
