@@ -87,7 +87,7 @@ def dispatch_due(*, engine: Engine, apprise_obj: apprise.Apprise, policy: Policy
     report = DispatchReport()
     if not claimed:
         return report
-    channels = Channels(apprise_obj, dispatch.per_channel)
+    channels = Channels(apprise_obj, dispatch.per_channel, dispatch.min_interval_seconds)
     # Draw the jitter up front, in claim order: an injected rng gives the same delays
     # whatever order the workers finish in.
     retry_at = {n.id: at + backoff_delay(dispatch=dispatch, attempts=n.attempts + 1, rng=rng)
