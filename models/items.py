@@ -220,8 +220,9 @@ def _bump(session: Session, item: ActionItem, at: datetime) -> None:
     with session.no_autoflush:
         res = session.execute(table.update().where(table.c.id == item.id, table.c.version == old)
                               .values(**values))
-    # Drop the in-memory edits: the row now holds them, with the new version.
-    session.expire(item)
+    # Drop the in-memory edits: the row now holds them, with the new version. The id
+    # stays, so that naming the item (its audit row) does not reload it a second time.
+    session.expire(item, [c.name for c in table.c if c.name != "id"])
     if res.rowcount != 1:
         current = session.get(ActionItem, item.id)
         raise VersionConflict(item.id, old, current.version if current else -1)
