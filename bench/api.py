@@ -27,6 +27,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 ITEMS = int(os.environ.get("BENCH_API_ITEMS", "2000"))
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "250"))  # per client per phase
+WORKERS = int(os.environ.get("BENCH_API_WORKERS", "2"))  # uvicorn processes
 
 
 def free_port() -> int:
@@ -109,17 +110,21 @@ def main() -> None:
         token = seed(url)
         port = free_port()
         env = os.environ | {"FOLLOWUP_DATABASE_URL": url, "FOLLOWUP_DATA_DIR": tmp}
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "followup"), "api", "--port", str(port)],
-                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "followup"), "api", "--port", str(port),
+                                 "--workers", str(WORKERS)],
+                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(300):  # wait for it to listen (up to ~30 s on a busy machine)
-                try:
-                    httpx.get(f"{base}/healthz", timeout=1).raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            print(f"API on SQLite, {ITEMS} items, uvicorn (1 process), clients are threads in one process\n")
+            started = 0
+            while started < WORKERS:  # every worker up: one still importing would eat a core
+                line = proc.stderr.readline()
+                if not line:
+                    raise SystemExit("error: the API did not start")
+                started += "Application startup complete" in line
+            # Keep reading the access log, or uvicorn blocks once the pipe is full.
+            threading.Thread(target=proc.stderr.read, daemon=True).start()
+            print(f"API on SQLite, {ITEMS} items, uvicorn ({WORKERS} worker processes), "
+                  "clients are threads in one other process\n")
             print("| request | clients | requests | throughput | p50 | p99 |")
             print("| --- | --- | --- | --- | --- | --- |")
             print(row("GET /items?limit=50", *drive(base, token, get_items)))
