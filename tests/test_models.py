@@ -154,11 +154,16 @@ def test_later_mention_links_instead_of_duplicating(engine):
 def test_outbox_key_is_queued_once(engine):
     n_in = NotificationCreate(key="reminder:1:2010-02-07:7", kind="reminder", title="t", body="b")
     with session_scope(engine) as s:
-        assert outbox.queue_notification(session=s, notification_in=n_in, now=T0) is not None
+        queued = outbox.queue_notification(session=s, notification_in=n_in, now=T0)
+        assert queued is not None and not s.dirty and queued in s
         assert outbox.queue_notification(session=s, notification_in=n_in, now=T0) is None
     with session_scope(engine) as s:
         assert outbox.queue_notification(session=s, notification_in=n_in, now=T0) is None
-        assert len(outbox.list_notifications(session=s)) == 1
+        stored = outbox.list_notifications(session=s)
+        # What the insert answered is what a query loads, down to the types.
+        assert sorted((k, repr(v), type(v)) for k, v in stored[0].model_dump().items()) == sorted(
+            (k, repr(v), type(v)) for k, v in queued.model_dump().items())
+        assert len(stored) == 1
 
 
 def test_claim_is_exclusive_until_the_lease_lapses(engine):
