@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from models.clock import as_utc
@@ -211,15 +212,23 @@ def _check_version(item: ActionItem, expected_version: int | None) -> None:
         raise VersionConflict(item.id, expected_version, item.version)
 
 
+@functools.cache
+def _compare_and_set():
+    """UPDATE every column WHERE id and version match, built once: its values are parameters,
+    so it is not rebuilt (and its cache key recomputed) for each change."""
+    table = ActionItem.__table__
+    return (table.update().where(table.c.id == bindparam("cas_id"), table.c.version == bindparam("cas_version"))
+            .values({c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"}))
+
+
 def _bump(session: Session, item: ActionItem, at: datetime) -> None:
     """Save with a compare-and-set on version, so concurrent writers cannot both win."""
     old = item.version
     table = ActionItem.__table__
     values = {c.name: getattr(item, c.name) for c in table.c if c.name not in ("id", "version")}
-    values.update(version=old + 1, updated_at=at)
+    values.update(version=old + 1, updated_at=at, cas_id=item.id, cas_version=old)
     with session.no_autoflush:
-        res = session.execute(table.update().where(table.c.id == item.id, table.c.version == old)
-                              .values(**values))
+        res = session.execute(_compare_and_set(), values)
     # Drop the in-memory edits: the row now holds them, with the new version. The id
     # stays, so that naming the item (its audit row) does not reload it a second time.
     session.expire(item, [c.name for c in table.c if c.name != "id"])
