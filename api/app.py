@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import logging
 import re
@@ -138,14 +139,27 @@ class RedactLinks(logging.Filter):
         return True
 
 
-def serve(*, host: str, port: int, settings: Settings | None = None) -> None:
-    """Run the API under uvicorn until SIGTERM or Ctrl-C (uvicorn stops it gracefully)."""
+def log_config() -> dict:
+    """uvicorn's logging, with link tokens and feed keys redacted from the access log
+    (a dict, not a filter added here: `--workers` processes configure logging anew)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact_links"] = {"()": RedactLinks}
+    config["loggers"]["uvicorn.access"]["filters"] = ["redact_links"]
+    return config
+
+
+def serve(*, host: str, port: int, workers: int = 1, settings: Settings | None = None) -> None:
+    """Run the API under uvicorn until SIGTERM or Ctrl-C (uvicorn stops it gracefully).
+
+    With `workers` > 1 each process builds its own app from the environment's settings.
+    """
     import uvicorn
 
     settings = settings or get_settings()
     check_bind(host, settings)
-    config = uvicorn.Config(create_app(settings=settings), host=host, port=port,
-                            log_level="info", server_header=False)
-    # After Config: it (re)configures uvicorn's loggers when it is built.
-    logging.getLogger("uvicorn.access").addFilter(RedactLinks())
-    uvicorn.Server(config).run()
+    api_secret(settings)  # made here, once, so that every worker reads the same one
+    app = create_app(settings=settings) if workers == 1 else "api.app:create_app"
+    uvicorn.run(app, factory=workers > 1, workers=workers, host=host, port=port,
+                log_level="info", log_config=log_config(), server_header=False)

@@ -1,11 +1,13 @@
 """`make bench` (API part): GET /items and PATCH throughput and latency against uvicorn.
 
 Starts `followup api` on a free loopback port over a temporary SQLite file,
-then drives it with concurrent httpx clients (threads). Prints a Markdown table.
+then drives it with concurrent httpx clients (threads in BENCH_API_CLIENT_PROCESSES
+processes). Prints a Markdown table.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import socket
 import statistics
@@ -27,6 +29,8 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 ITEMS = int(os.environ.get("BENCH_API_ITEMS", "2000"))
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "250"))  # per client per phase
+WORKERS = int(os.environ.get("BENCH_API_WORKERS", "2"))  # uvicorn processes
+CLIENT_PROCESSES = min(CLIENTS, int(os.environ.get("BENCH_API_CLIENT_PROCESSES", "1")))
 
 
 def free_port() -> int:
@@ -55,25 +59,40 @@ def seed(url: str) -> str:
     return token
 
 
-def drive(base: str, token: str, work) -> tuple[float, list[float]]:
-    """Run `work(client, index, latencies)` in CLIENTS threads; (seconds, latencies)."""
-    lat: list[list[float]] = [[] for _ in range(CLIENTS)]
-    barrier = threading.Barrier(CLIENTS + 1)
+def client_process(base: str, token: str, work, clients: range, barrier, results) -> None:
+    """Threads `clients` of one client process; sends back (when done, latencies)."""
+    lat: list[list[float]] = [[] for _ in clients]
 
-    def run(i: int) -> None:
+    def run(n: int, i: int) -> None:
         with httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as c:
             c.get("/healthz")  # connect before the clock starts
             barrier.wait()
-            work(c, i, lat[i])
+            work(c, i, lat[n])
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(CLIENTS)]
+    threads = [threading.Thread(target=run, args=(n, i)) for n, i in enumerate(clients)]
     for t in threads:
         t.start()
-    barrier.wait()
-    t0 = time.perf_counter()
     for t in threads:
         t.join()
-    return time.perf_counter() - t0, [x for row in lat for x in row]
+    results.put((time.perf_counter(), [x for row in lat for x in row]))
+
+
+def drive(base: str, token: str, work) -> tuple[float, list[float]]:
+    """Run `work(client, index, latencies)` in CLIENTS threads spread over CLIENT_PROCESSES
+    processes (one process's threads would queue on its GIL); (seconds, latencies)."""
+    mp = multiprocessing.get_context("spawn")
+    barrier, results = mp.Barrier(CLIENTS + 1), mp.Queue()
+    procs = [mp.Process(target=client_process, args=(base, token, work, range(p, CLIENTS, CLIENT_PROCESSES),
+                                                     barrier, results))
+             for p in range(CLIENT_PROCESSES)]
+    for p in procs:
+        p.start()
+    barrier.wait()
+    t0 = time.perf_counter()  # CLOCK_MONOTONIC: the same clock in every process
+    done = [results.get() for _ in procs]
+    for p in procs:
+        p.join()
+    return max(end for end, _ in done) - t0, [x for _, lat in done for x in lat]
 
 
 def get_items(c: httpx.Client, i: int, lat: list[float]) -> None:
@@ -109,17 +128,21 @@ def main() -> None:
         token = seed(url)
         port = free_port()
         env = os.environ | {"FOLLOWUP_DATABASE_URL": url, "FOLLOWUP_DATA_DIR": tmp}
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "followup"), "api", "--port", str(port)],
-                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "followup"), "api", "--port", str(port),
+                                 "--workers", str(WORKERS)],
+                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(300):  # wait for it to listen (up to ~30 s on a busy machine)
-                try:
-                    httpx.get(f"{base}/healthz", timeout=1).raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            print(f"API on SQLite, {ITEMS} items, uvicorn (1 process), clients are threads in one process\n")
+            started = 0
+            while started < WORKERS:  # every worker up: one still importing would eat a core
+                line = proc.stderr.readline()
+                if not line:
+                    raise SystemExit("error: the API did not start")
+                started += "Application startup complete" in line
+            # Keep reading the access log, or uvicorn blocks once the pipe is full.
+            threading.Thread(target=proc.stderr.read, daemon=True).start()
+            print(f"API on SQLite, {ITEMS} items, uvicorn ({WORKERS} worker processes), "
+                  f"clients are threads in {CLIENT_PROCESSES} other process(es)\n")
             print("| request | clients | requests | throughput | p50 | p99 |")
             print("| --- | --- | --- | --- | --- | --- |")
             print(row("GET /items?limit=50", *drive(base, token, get_items)))

@@ -20,11 +20,13 @@ token_app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_
 
 
 def api(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-        port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000) -> None:
+        port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+        workers: Annotated[int, typer.Option(min=1, max=64, help="Processes serving requests.")] = 1,
+        ) -> None:
     """Run the HTTP API (OpenAPI docs at /docs) until Ctrl-C or SIGTERM."""
     from api.app import serve
 
-    serve(host=host, port=port)
+    serve(host=host, port=port, workers=workers)
 
 
 @token_app.command("create", epilog="Example: followup token create --name alice --role editor")

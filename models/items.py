@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from models.clock import as_utc
@@ -211,20 +213,31 @@ def _check_version(item: ActionItem, expected_version: int | None) -> None:
         raise VersionConflict(item.id, expected_version, item.version)
 
 
-def _bump(session: Session, item: ActionItem, at: datetime) -> None:
-    """Save with a compare-and-set on version, so concurrent writers cannot both win."""
-    old = item.version
+@functools.cache
+def _compare_and_set():
+    """UPDATE every column WHERE id and version match, built once: its values are parameters,
+    so it is not rebuilt (and its cache key recomputed) for each change."""
     table = ActionItem.__table__
-    values = {c.name: getattr(item, c.name) for c in table.c if c.name not in ("id", "version")}
-    values.update(version=old + 1, updated_at=at)
+    return (table.update().where(table.c.id == bindparam("cas_id"), table.c.version == bindparam("cas_version"))
+            .values({c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"}))
+
+
+def _bump(session: Session, item: ActionItem, at: datetime, changes: dict) -> None:
+    """Save `changes` with a compare-and-set on version, so concurrent writers cannot both win."""
+    old = item.version
+    columns = [c.name for c in ActionItem.__table__.c if c.name != "id"]
+    values = {name: getattr(item, name) for name in columns} | changes | {"version": old + 1,
+                                                                         "updated_at": at}
     with session.no_autoflush:
-        res = session.execute(table.update().where(table.c.id == item.id, table.c.version == old)
-                              .values(**values))
-    # Drop the in-memory edits: the row now holds them, with the new version.
-    session.expire(item)
+        res = session.execute(_compare_and_set(), values | {"cas_id": item.id, "cas_version": old})
     if res.rowcount != 1:
+        session.expire(item, columns)  # the id stays, to look the row up by
         current = session.get(ActionItem, item.id)
         raise VersionConflict(item.id, old, current.version if current else -1)
+    # The row now holds exactly these values (the update matched it by version), so they
+    # become the item's loaded state without reading the row back.
+    for name, value in values.items():
+        set_committed_value(item, name, value)
 
 
 def transition_item(*, session: Session, item_id: int, to: Status, actor: str, now: datetime,
@@ -235,11 +248,9 @@ def transition_item(*, session: Session, item_id: int, to: Status, actor: str, n
     _check_version(item, expected_version)
     current = Status(item.status)
     check_transition(current, to)
-    item.status = to
-    _bump(session, item, at)
+    _bump(session, item, at, {"status": to})
     _event(session, item, kind="status-changed", actor=actor, at=at,
            from_status=current.value, to_status=to.value, note=note)
-    session.refresh(item)
     return item
 
 
@@ -255,15 +266,13 @@ def update_item(*, session: Session, item_id: int, item_in: ActionItemUpdate, ac
         old = getattr(item, name)
         if new != old:
             changes[name] = [old, new]
-            setattr(item, name, new)
-    if item.due_start and item.due_end and item.due_start > item.due_end:
-        session.expire(item)
-        raise InvalidInput(f"due window starts ({item.due_start}) after it ends ({item.due_end})")
+    start, end = (changes[n][1] if n in changes else getattr(item, n) for n in ("due_start", "due_end"))
+    if start and end and start > end:
+        raise InvalidInput(f"due window starts ({start}) after it ends ({end})")
     if not changes and note is None:
         return item
-    _bump(session, item, at)
+    _bump(session, item, at, {name: new for name, (_, new) in changes.items()})
     _event(session, item, kind="updated", actor=actor, at=at, note=note, changes=changes or None)
-    session.refresh(item)
     return item
 
 

@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, update
+from sqlalchemy import TextClause, and_, bindparam, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from models.bulk import unnest_rows
 from models.clock import as_utc
 from models.errors import InvalidInput, NotFound
 from models.tables import Delivery, Notification, NotificationCreate, NotificationStatus as NS
+
+
+@functools.cache
+def _queue_statement(names: tuple[str, ...]) -> TextClause:
+    """INSERT ... ON CONFLICT (key) DO NOTHING RETURNING the whole row (SQLite and PostgreSQL).
+
+    Text, so that it compiles once: SQLAlchemy never caches its dialects' ON CONFLICT
+    inserts, and compiling one cost a PATCH more than running it.
+    """
+    table = Notification.__table__
+    columns, returned = ", ".join(f'"{n}"' for n in names), ", ".join(f'"{c.name}"' for c in table.c)
+    params = ", ".join(f":{n}" for n in names)
+    sql = (f'INSERT INTO "{table.name}" ({columns}) VALUES ({params}) '
+           f'ON CONFLICT ("key") DO NOTHING RETURNING {returned}')
+    return (text(sql).bindparams(*(bindparam(n, type_=table.c[n].type) for n in names))
+            .columns(*table.c))
 
 
 def queue_notification(*, session: Session, notification_in: NotificationCreate,
@@ -25,15 +43,15 @@ def queue_notification(*, session: Session, notification_in: NotificationCreate,
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
         # ON CONFLICT DO NOTHING holds against concurrent sweeps without aborting the transaction.
-        table = Notification.__table__
-        # RETURNING, not rowcount: psycopg reports -1 for an ORM-routed insert. Values go
-        # as parameters so the statement compiles once per sweep, not once per message.
-        stmt = ((sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
-                .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id))
-        new_id = session.execute(stmt, values).scalar_one_or_none()
-        if new_id is None:
+        # RETURNING the row, not rowcount: psycopg reports -1 for an ORM-routed insert; and the
+        # row is the one a query would load, so none is needed.
+        row = session.execute(_queue_statement(tuple(values)), values).mappings().one_or_none()
+        if row is None:
             return None
-        return session.get(Notification, new_id)
+        made = Notification(**row)
+        make_transient_to_detached(made)  # as though loaded: nothing pending to flush
+        session.add(made)
+        return made
     else:  # pragma: no cover - other databases
         try:
             with session.begin_nested():

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import subprocess
 import threading
 
 import httpx
+import pytest
 
 from tests.api_helpers import app, auth, clock, ids, live_api, tokens  # noqa: F401  (fixtures)
 from tests.test_api import events
-from tests.test_cli import run
+from tests.receivers import free_port
+from tests.test_cli import FOLLOWUP, run
 
 
-def test_twenty_clients_same_etag_exactly_one_wins(live_api, ids, tokens, engine):
+def twenty_clients_same_etag(base: str, item_id: int, token: str) -> list[int]:
     barrier = threading.Barrier(20)
     codes: list[int] = []
 
     def patch(i: int) -> None:
-        with httpx.Client(base_url=live_api, timeout=30) as c:
+        with httpx.Client(base_url=base, timeout=30) as c:
             barrier.wait()
-            r = c.patch(f"/items/{ids[0]}", json={"status": "done", "note": f"client {i}"},
-                        headers=auth(tokens["editor"]) | {"If-Match": '"1"'})
+            r = c.patch(f"/items/{item_id}", json={"status": "done", "note": f"client {i}"},
+                        headers=auth(token) | {"If-Match": '"1"'})
             codes.append(r.status_code)
 
     threads = [threading.Thread(target=patch, args=(i,)) for i in range(20)]
@@ -27,8 +30,49 @@ def test_twenty_clients_same_etag_exactly_one_wins(live_api, ids, tokens, engine
         t.start()
     for t in threads:
         t.join(60)
-    assert sorted(codes) == [200] + [412] * 19
+    return sorted(codes)
+
+
+def test_twenty_clients_same_etag_exactly_one_wins(live_api, ids, tokens, engine):
+    assert twenty_clients_same_etag(live_api, ids[0], tokens["editor"]) == [200] + [412] * 19
     assert len(events(engine, ids[0], "status-changed")) == 1
+
+
+def test_worker_processes_one_winner_and_redacted_log(ids, tokens, engine):
+    port = free_port()
+    proc = subprocess.Popen([FOLLOWUP, "api", "--port", str(port), "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        started = 0
+        while started < 2:  # both workers up, so both take connections
+            line = proc.stderr.readline()
+            assert line, "the API exited before its workers started"
+            started += "Application startup complete" in line
+        base = f"http://127.0.0.1:{port}"
+        assert twenty_clients_same_etag(base, ids[0], tokens["editor"]) == [200] + [412] * 19
+        assert httpx.get(f"{base}/act/not-a-real-link-token").status_code == 410
+    finally:
+        proc.terminate()
+        log = proc.communicate(timeout=30)[0]  # uvicorn's access log goes to stdout
+    assert len(events(engine, ids[0], "status-changed")) == 1
+    assert "/act/<redacted>" in log and "not-a-real-link-token" not in log
+
+
+def test_sqlite_writers_hold_a_lock_other_processes_see(tmp_path):
+    import fcntl
+    import os
+
+    from api.deps import SqliteWriters
+
+    db = str(tmp_path / "x.db")
+    other = os.open(f"{db}.writer-lock", os.O_RDWR | os.O_CREAT)  # as another process would
+    try:
+        with SqliteWriters(db).held():
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once released
+    finally:
+        os.close(other)
 
 
 def test_cli_list_show_update_against_the_api(live_api, ids, tokens):

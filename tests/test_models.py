@@ -124,6 +124,28 @@ def test_update_records_old_and_new_values(engine):
     assert ev.kind == "updated" and '"due_end": [null, "2010-02-07"]' in ev.changes
 
 
+def _typed(row) -> list:
+    return sorted((k, repr(v), type(v)) for k, v in row.model_dump().items())
+
+
+def test_changed_item_is_what_the_database_holds(engine):
+    """A change keeps the values it wrote as the item's state instead of reading them back;
+    they must be what a fresh query loads, down to the types."""
+    with session_scope(engine) as s:
+        item = _ingest(s).created[0]
+    with session_scope(engine) as s:
+        moved = items.transition_item(session=s, item_id=item.id, to=Status.waiting, actor="a",
+                                      now=datetime(2010, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc))
+        edited = items.update_item(session=s, item_id=item.id, actor="a", now=T0 + timedelta(days=3),
+                                   item_in=ActionItemUpdate(title="Renamed", owner="Ann", counterpart="MFA",
+                                                            due_text="early Feb", due_start=date(2010, 2, 1),
+                                                            due_end=date(2010, 2, 7)))
+        assert moved is edited and not s.dirty
+        kept = _typed(edited)
+    with Session(engine) as s:
+        assert _typed(s.get(ActionItem, item.id)) == kept
+
+
 def test_backwards_due_window_is_refused(engine):
     with session_scope(engine) as s:
         item = _ingest(s).created[0]
@@ -154,11 +176,16 @@ def test_later_mention_links_instead_of_duplicating(engine):
 def test_outbox_key_is_queued_once(engine):
     n_in = NotificationCreate(key="reminder:1:2010-02-07:7", kind="reminder", title="t", body="b")
     with session_scope(engine) as s:
-        assert outbox.queue_notification(session=s, notification_in=n_in, now=T0) is not None
+        queued = outbox.queue_notification(session=s, notification_in=n_in, now=T0)
+        assert queued is not None and not s.dirty and queued in s
         assert outbox.queue_notification(session=s, notification_in=n_in, now=T0) is None
     with session_scope(engine) as s:
         assert outbox.queue_notification(session=s, notification_in=n_in, now=T0) is None
-        assert len(outbox.list_notifications(session=s)) == 1
+        stored = outbox.list_notifications(session=s)
+        # What the insert answered is what a query loads, down to the types.
+        assert sorted((k, repr(v), type(v)) for k, v in stored[0].model_dump().items()) == sorted(
+            (k, repr(v), type(v)) for k, v in queued.model_dump().items())
+        assert len(stored) == 1
 
 
 def test_claim_is_exclusive_until_the_lease_lapses(engine):
