@@ -24,7 +24,8 @@ LIST_FLAGS = {"--overdue": ("overdue", True), "--no-overdue": ("overdue", False)
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Domain, settings and database errors become one `error:` line and exit 1."""
+    """Domain, settings and database errors become one `error:` line and exit 1; a reader
+    that stops early (`| head`) ends it with exit 1 and no traceback, as Click does."""
     from sqlalchemy.exc import OperationalError
 
     from config.settings import ConfigError
@@ -38,6 +39,9 @@ def user_errors() -> Iterator[None]:
     except OperationalError as exc:
         first = str(exc.orig).splitlines()[0] if exc.orig else "unknown error"
         print(f"error: database problem: {first} (check FOLLOWUP_DATABASE_URL)", file=sys.stderr)
+        sys.exit(1)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
         sys.exit(1)
 
 

@@ -67,6 +67,18 @@ def test_bad_list_options_fail_alike(several, args):
     assert "Traceback" not in quick.stderr
 
 
+def test_a_reader_that_stops_early_gets_no_traceback(several):
+    """`followup list | head`: exit 1 and nothing on stderr, either way."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # no reader: the first write fails with EPIPE
+    try:
+        procs = [subprocess.run(cmd, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+                 for cmd in ([FOLLOWUP, "list"], [sys.executable, "-c", TYPER, "list"])]
+    finally:
+        os.close(write_end)
+    assert [(p.returncode, p.stderr) for p in procs] == [(1, ""), (1, "")]
+
+
 def test_unreachable_database_is_one_line(tmp_path):
     url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
     quick, typer = both("list", "--count", env_extra={"FOLLOWUP_DATABASE_URL": url})
