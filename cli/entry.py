@@ -40,6 +40,9 @@ def user_errors() -> Iterator[None]:
         first = str(exc.orig).splitlines()[0] if exc.orig else "unknown error"
         print(f"error: database problem: {first} (check FOLLOWUP_DATABASE_URL)", file=sys.stderr)
         sys.exit(1)
+    except KeyboardInterrupt:  # Ctrl-C, worded as Click words it
+        print("\nAborted!", file=sys.stderr)
+        sys.exit(1)
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
         sys.exit(1)

@@ -134,3 +134,12 @@ def test_the_core_table_reads_like_the_orm_table():
         assert python_type(column) is python_type(real[column.name]), column.name
         assert getattr(column.type, "enums", None) == getattr(real[column.name].type, "enums", None)
     assert {c.name for c in ITEMS.c} >= {"status", "due_end", "evidence", "created_at", "updated_at"}
+
+
+def test_ctrl_c_on_the_quick_path_reads_as_click_has_it(capsys):
+    from cli.entry import user_errors
+
+    with pytest.raises(SystemExit) as stop:
+        with user_errors():
+            raise KeyboardInterrupt
+    assert stop.value.code == 1 and capsys.readouterr().err == "\nAborted!\n"
