@@ -41,7 +41,7 @@ t = time.perf_counter()
 with session_scope(engine) as session:
     r = run_sweep(session=session, policy=s.policy, routing=load_routing(s.routing_file),
                   now=datetime.fromisoformat(sys.argv[1]).replace(tzinfo=s.policy.zone))
-print(time.perf_counter() - t, len(r.queued), r.scanned,
+print(time.perf_counter() - t, r.queued_count, r.scanned,
       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """
 

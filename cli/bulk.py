@@ -50,7 +50,8 @@ def import_(file: Annotated[Path, typer.Argument(help="JSON lines, or a `task ex
         raise InvalidInput(f"{len(report.problems)} bad line(s) in {file}; nothing imported "
                            "(fix them, or import without --strict to take the good lines)")
     print(f"imported {report.imported} item(s) from {file}; {len(report.problems)} bad line(s), "
-          f"{len(report.skipped)} skipped")
+          f"{len(report.skipped)} skipped"
+          + (f", {report.already} imported before (same uuid; left as they are)" if report.already else ""))
     if report.problems:
         raise typer.Exit(1)
 

@@ -194,7 +194,9 @@ def sweep(now: NowOpt = None) -> None:
 
 @app.command(epilog="Example: followup dispatch --limit 50")
 def dispatch(now: NowOpt = None,
-             limit: Annotated[int, typer.Option(min=1, help="At most this many messages.")] = 100) -> None:
+             limit: Annotated[Optional[int], typer.Option(
+                 min=1, help="At most this many messages (default: every one that is due).")] = None
+             ) -> None:
     """Send queued notifications through the configured apprise channels."""
     from flows.flows import dispatch as dispatch_flow
 

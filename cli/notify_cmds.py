@@ -37,7 +37,7 @@ def outbox_command(*, status: str | None, retry: int | None, retry_dead: bool,
             deliveries = outbox.list_deliveries(session=session, notification_id=notification_id)
             out = render.console()
             out.print(render.notifications_table([n], f"notification {n.id} ({n.key})"))
-            out.print(f"{n.title}\n\n{n.body}\n")
+            out.print(f"{n.title}\n\n{n.body or '(worded when it is sent)'}\n")
             out.print(render.deliveries_table(deliveries, f"{len(deliveries)} target(s) tried"))
             return
         rows = outbox.list_notifications(session=session, status=status)

@@ -46,8 +46,9 @@ def sweep(now: datetime | None = None) -> dict:
 
 
 @flow(name="dispatch")
-def dispatch(now: datetime | None = None, limit: int = 100, seed: int | None = None) -> dict:
-    """Send what the outbox holds through apprise; failures retry with backoff, then go dead."""
+def dispatch(now: datetime | None = None, limit: int | None = None, seed: int | None = None) -> dict:
+    """Send what the outbox holds through apprise (at most `limit`; None: all that is due);
+    failures retry with backoff, then go dead."""
     return send_due(as_utc(now) if now else utcnow(), limit, seed)
 
 

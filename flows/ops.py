@@ -58,8 +58,7 @@ def store_extraction(*, session: Session, result: ExtractionResult, now: datetim
                                  matches=plan.matches, reports=plan.reports)
     queued = []
     if ing.created:
-        queued = queue_item_notices(session=session, items=ing.created,
-                                    record_title=ing.record.title, routing=routing,
+        queued = queue_item_notices(session=session, items=ing.created, routing=routing,
                                     policy=policy, now=now)
     rec = ing.record
     return IngestSummary(record_id=rec.id, title=rec.title, source=rec.source,

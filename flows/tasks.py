@@ -17,7 +17,7 @@ from flows import report as views  # artifact contents; `report` is a common loc
 from flows.deps import get_engine, get_settings
 from flows.links import links_for
 from models import FollowupError, session_scope
-from notify import dispatch_due, load_apprise, load_routing, run_sweep
+from notify import dispatch_backlog, load_apprise, load_routing, run_sweep
 
 
 def _transient(task, task_run, state) -> bool:
@@ -28,6 +28,7 @@ def _transient(task, task_run, state) -> bool:
 
 # Database and channel steps can hit a locked SQLite file or a restarting
 # PostgreSQL; a few spaced retries ride that out.
+PROBLEMS_SHOWN = 100  # per dispatch run's result; the outbox keeps every message's error
 IO = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2),
           retry_jitter_factor=0.5, retry_condition_fn=_transient, cache_policy=NO_CACHE)
 
@@ -60,26 +61,24 @@ def sweep_items(now: datetime) -> dict:
     settings = get_settings()
     routing = load_routing(settings.routing_file, settings.directory_file)
     with session_scope(get_engine(settings)) as session:
-        report = run_sweep(session=session, policy=settings.policy, routing=routing, now=now,
-                           links_for=links_for(settings, now))
-        kinds: dict[str, int] = {}
-        for n in report.queued:
-            kinds[n.kind] = kinds.get(n.kind, 0) + 1
-        return {"scanned": report.scanned, "queued": len(report.queued),
-                "already_queued": report.skipped_existing, "by_kind": kinds,
-                "notification_ids": [n.id for n in report.queued]}
+        report = run_sweep(session=session, policy=settings.policy, routing=routing, now=now)
+        return {"scanned": report.scanned, "queued": report.queued_count,
+                "already_queued": report.skipped_existing, "by_kind": report.by_kind}
 
 
 @task(name="send-due-notifications", **IO)
-def send_due(now: datetime, limit: int, seed: int | None) -> dict:
+def send_due(now: datetime, limit: int | None, seed: int | None) -> dict:
     settings = get_settings()
     channels = load_apprise(settings.apprise_config)
-    result = dispatch_due(engine=get_engine(settings), apprise_obj=channels,
-                          policy=settings.policy, now=now, limit=limit,
-                          rng=random.Random(seed))
+    result = dispatch_backlog(engine=get_engine(settings), apprise_obj=channels,
+                          policy=settings.policy, now=now, limit=limit, rng=random.Random(seed),
+                          routing=load_routing(settings.routing_file, settings.directory_file),
+                          links_for=links_for(settings, now) if settings.links else None)
     # What went wrong, per message (errors are redacted: no secret reaches the flow's result).
     problems = [f"notification {o.notification_id} ({o.key}) {o.status}: {o.error}"
                 for o in result.outcomes if o.status != "sent"]
+    if len(problems) > PROBLEMS_SHOWN:  # a channel down during a big backlog: say how many
+        problems = problems[:PROBLEMS_SHOWN] + [f"... and {len(problems) - PROBLEMS_SHOWN} more"]
     return {"sent": result.sent, "failed": result.failed, "dead": result.dead, "problems": problems}
 
 

@@ -82,7 +82,10 @@ def due_notification_ids(*, session: Session, now: datetime, limit: int = 100) -
     at = as_utc(now)
     ready = col(Notification.status).in_([NS.pending, NS.failed, NS.sending])
     stmt = (select(Notification.id).where(ready).where(Notification.next_attempt_at <= at)
-            .order_by(Notification.next_attempt_at, Notification.id).limit(limit))
+            .order_by(Notification.next_attempt_at, Notification.id).limit(limit)
+            # PostgreSQL: rows another dispatcher is claiming right now are passed over,
+            # not waited for (SQLite has one writer at a time and ignores this).
+            .with_for_update(skip_locked=True))
     return list(session.exec(stmt).all())
 
 
@@ -109,17 +112,22 @@ def claim_due(*, session: Session, now: datetime, lease: timedelta, token: str, 
     recorded as sent goes out again.
     """
     at = as_utc(now)
-    if ids is None:
-        ids = due_notification_ids(session=session, now=at, limit=limit)
-    if not ids:
-        return []
-    session.execute(update(Notification).where(col(Notification.id).in_(ids), _ready(at))
-                    .values(status=NS.sending, next_attempt_at=at + lease, claim_token=token)
-                    .execution_options(synchronize_session=False))
-    rows = session.exec(select(Notification).where(col(Notification.id).in_(ids))
-                        .where(Notification.claim_token == token)
-                        .where(Notification.status == NS.sending)
-                        .order_by(Notification.next_attempt_at, Notification.id)).all()
+    while True:
+        chosen = ids if ids is not None else due_notification_ids(session=session, now=at,
+                                                                    limit=limit)
+        if not chosen:
+            return []
+        session.execute(update(Notification).where(col(Notification.id).in_(chosen), _ready(at))
+                        .values(status=NS.sending, next_attempt_at=at + lease, claim_token=token)
+                        .execution_options(synchronize_session=False))
+        rows = session.exec(select(Notification).where(col(Notification.id).in_(chosen))
+                            .where(Notification.claim_token == token)
+                            .where(Notification.status == NS.sending)
+                            .order_by(Notification.next_attempt_at, Notification.id)).all()
+        # All of them taken by another run between our look and our update: that run made
+        # progress, so look again rather than report that nothing is due.
+        if rows or ids is not None:
+            break
     for n in rows:
         session.refresh(n)
     return list(rows)

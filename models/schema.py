@@ -13,8 +13,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0003"  # the newest migration; tests check it is alembic's head
+HEAD = "0005"  # the newest migration; tests check it is alembic's head
 BASELINE = "0001"  # what databases made before migrations existed hold
+MIGRATION_LOCK = 0x666F6C6C  # PostgreSQL advisory lock key ("foll") held while migrating
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -40,6 +41,10 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
     from alembic import command
 
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several processes meeting an empty database at once (first use on several
+            # machines): the others wait here, then find the schema at head and do nothing.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg = _config(conn)
         tables = set(inspect(conn).get_table_names())
         if "action_item" in tables and "alembic_version" not in tables:

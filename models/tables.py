@@ -68,6 +68,8 @@ class ActionItem(ItemBase, table=True):
     record_id: int | None = Field(default=None, foreign_key="meeting_record.id", index=True)
     created_at: datetime
     updated_at: datetime
+    # Where an imported item came from ("taskwarrior:<uuid>"): importing it again skips it.
+    source_key: str | None = Field(default=None, unique=True, index=True)
 
 
 class ActionItemUpdate(SQLModel):
@@ -145,9 +147,13 @@ class NotificationCreate(SQLModel):
     item_id: int | None = None
     tags: str = "default"  # comma-separated apprise tags
     title: str
-    body: str  # plain text
+    # Plain text. None: worded by the dispatcher when it first claims the message, so
+    # what people read ("due tomorrow", one-click links) is true when it arrives.
+    body: str | None = None
     body_markdown: str | None = None  # chat channels; None: converted from `body`
     body_html: str | None = None  # e-mail; None: converted from `body`
+    level: int | None = None  # escalation level of an overdue notice
+    context: str | None = None  # JSON: what the wording needs beyond the item (notify/templates)
 
 
 class Notification(NotificationCreate, table=True):

@@ -35,6 +35,7 @@ class ImportRow:
     values: dict
     comments: list[tuple[datetime | None, str]] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    source_key: str | None = None  # identity in the system it came from (Taskwarrior's uuid)
 
 
 class Skipped(Exception):
@@ -156,7 +157,9 @@ def parse_taskwarrior(obj: dict, zone: ZoneInfo) -> ImportRow:
         values[name] = _text(obj, name)
     comments = [(_tw_moment(a.get("entry"), "annotation entry"), str(a.get("description", "")))
                 for a in obj.get("annotations") or [] if isinstance(a, dict)]
-    return ImportRow(values=values, comments=comments, extra=extra)
+    uuid = obj.get("uuid")
+    return ImportRow(values=values, comments=comments, extra=extra,
+                     source_key=f"taskwarrior:{uuid}" if isinstance(uuid, str) and uuid else None)
 
 
 def read_rows(lines: Iterable[str], *, fmt: str, zone: ZoneInfo

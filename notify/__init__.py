@@ -19,6 +19,7 @@ _LAZY = {
     "load_apprise": "notify.channels",
     "format_block": "notify.channels",
     "dispatch_due": "notify.dispatch",
+    "dispatch_backlog": "notify.dispatch",
     "backoff_delay": "notify.dispatch",
     "DispatchReport": "notify.dispatch",
     "Outcome": "notify.dispatch",
@@ -28,7 +29,8 @@ _LAZY = {
 __all__ = [
     "DEFAULT_TAG", "KINDS", "DispatchReport", "Message", "Notice", "Outcome", "Recipients",
     "Routing", "Rule", "load_recipients", "render_message",
-    "SweepReport", "TargetResult", "backoff_delay", "describe_exception", "dispatch_due",
+    "SweepReport", "TargetResult", "backoff_delay", "describe_exception", "dispatch_backlog",
+    "dispatch_due",
     "due_notices", "due_words", "fmt_date", "format_block", "load_apprise", "load_routing",
     "queue_item_notices", "queue_status_change", "redact", "render", "run_sweep",
     "target_name", "target_secrets",

@@ -33,7 +33,9 @@ from models import Notification, NotificationStatus as NS, session_scope
 from models.clock import as_utc
 from models.outbox import claim_due, delivered_targets_of, finish_notification, record_delivery
 from notify.redact import one_line
+from notify.routing import Routing
 from notify.send import Channels, Send, TargetResult, ThreadLogs, message_kwargs, watching_apprise
+from notify.wording import LinksFor, word_claimed
 
 NOTIFY_TYPES = {"overdue": NotifyType.WARNING}  # everything else is INFO
 
@@ -66,19 +68,26 @@ def backoff_delay(*, dispatch: DispatchPolicy, attempts: int, rng: random.Random
 
 
 def dispatch_due(*, engine: Engine, apprise_obj: apprise.Apprise, policy: Policy, now: datetime,
-                 limit: int = 100, rng: random.Random | None = None) -> DispatchReport:
-    """Send up to `limit` due messages; each ends sent, failed (retry later) or dead."""
+                 limit: int = 100, rng: random.Random | None = None, routing: Routing | None = None,
+                 links_for: LinksFor | None = None) -> DispatchReport:
+    """Send up to `limit` due messages; each ends sent, failed (retry later) or dead.
+
+    Messages not worded yet are worded as of `now` (owners' zones from `routing`,
+    one-click links from `links_for`) in the transaction that claims them.
+    """
     at, rng = as_utc(now), rng or random.Random()
     dispatch = policy.dispatch
     token = uuid.uuid4().hex
     with session_scope(engine) as session:
         claimed = claim_due(session=session, now=at, limit=limit, token=token,
                             lease=timedelta(seconds=dispatch.lease_seconds))
+        word_claimed(session=session, notifications=claimed, now=at, office=policy.zone,
+                     routing=routing, links_for=links_for)
         done = delivered_targets_of(session=session, notification_ids=[n.id for n in claimed])
     report = DispatchReport()
     if not claimed:
         return report
-    channels = Channels(apprise_obj, dispatch.per_channel)
+    channels = Channels(apprise_obj, dispatch.per_channel, dispatch.min_interval_seconds)
     # Draw the jitter up front, in claim order: an injected rng gives the same delays
     # whatever order the workers finish in.
     retry_at = {n.id: at + backoff_delay(dispatch=dispatch, attempts=n.attempts + 1, rng=rng)
@@ -93,6 +102,26 @@ def dispatch_due(*, engine: Engine, apprise_obj: apprise.Apprise, policy: Policy
         report.outcomes.append(outcome)
         setattr(report, outcome.status, getattr(report, outcome.status) + 1)
     return report
+
+
+def dispatch_backlog(*, limit: int | None = None, batch: int = 100, **kwargs) -> DispatchReport:
+    """Send due messages `batch` at a time until none is due or `limit` have been tried.
+
+    Claiming a batch at a time lets several dispatchers share a large backlog (a
+    first sweep over a big office) and keeps memory flat; `kwargs` go to dispatch_due.
+    """
+    total = DispatchReport()
+    while limit is None or len(total.outcomes) < limit:
+        size = batch if limit is None else min(batch, limit - len(total.outcomes))
+        report = dispatch_due(limit=size, **kwargs)
+        total.sent, total.failed = total.sent + report.sent, total.failed + report.failed
+        total.dead += report.dead
+        total.outcomes.extend(report.outcomes)
+        # Stop only when a claim finds nothing: a short one may just mean another
+        # dispatcher took part of the batch a moment ago.
+        if not report.outcomes:
+            break
+    return total
 
 
 def _dispatch_one(*, engine: Engine, channels: Channels, dispatch: DispatchPolicy,

@@ -76,7 +76,8 @@ class _Channel:
 class Channels:
     """Every apprise target once, with a stable loggable name and its own send slots."""
 
-    def __init__(self, apprise_obj: apprise.Apprise, per_channel: int) -> None:
+    def __init__(self, apprise_obj: apprise.Apprise, per_channel: int,
+                 min_interval: float | None = None) -> None:
         self.apprise_obj = apprise_obj
         self.by_id: dict[int, _Channel] = {}
         seen: dict[str, int] = {}
@@ -88,6 +89,8 @@ class Channels:
                 name = f"{name} #{seen[name]}"
             limit = 1 if getattr(t, "secure_protocol", None) in SERIAL_SCHEMES or \
                 getattr(t, "protocol", None) in SERIAL_SCHEMES else per_channel
+            if min_interval is not None:
+                t.request_rate_per_sec = min_interval  # apprise's pause between two sends
             self.by_id[id(t)] = _Channel(name, t, threading.BoundedSemaphore(limit))
 
     def log_filter(self) -> _RedactLogs:

@@ -23,8 +23,7 @@ Rules (each notice has an idempotency key; the outbox's unique key makes re-runs
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
@@ -35,13 +34,13 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from config import Policy
-from models import ActionItem, MeetingRecord, Notification, NotificationCreate, Status
+from models import ActionItem, Notification, NotificationCreate, Status
 from models.clock import as_utc
 from models.bulk import insert_events
 from models.outbox import insert_new, queue_notification
 from models.status import ACTIVE
 from notify.routing import Routing
-from notify.templates import Message, render_message
+from notify.templates import message_title
 
 SWEPT = (*ACTIVE, Status.proposed)
 EVENT_KIND = {"reminder": "reminded", "triage": "reminded", "overdue": "escalated",
@@ -67,9 +66,21 @@ class Queued(NamedTuple):
 
 @dataclass
 class SweepReport:
+    # The first SAMPLE queued messages: enough to show, and memory stays flat however many.
     queued: list[Queued] = field(default_factory=list)
+    queued_count: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
     skipped_existing: int = 0  # notices whose key was queued by an earlier sweep
     scanned: int = 0  # candidate items read
+
+    def add(self, q: Queued) -> None:
+        self.queued_count += 1
+        self.by_kind[q.kind] = self.by_kind.get(q.kind, 0) + 1
+        if len(self.queued) < SAMPLE:
+            self.queued.append(q)
+
+
+SAMPLE = 1000
 
 
 @lru_cache(maxsize=8192)  # pure; a sweep asks about the same few hundred days again and again
@@ -141,24 +152,13 @@ def due_notices(*, item: ActionItem, policy: Policy, now: datetime,
     return _dated(item, policy, at, proposed=status is Status.proposed, zone=zone)
 
 
-def _record_titles(session: Session, record_ids) -> dict[int, str]:
-    ids = {r for r in record_ids if r is not None}
-    if not ids:
-        return {}
-    rows = session.exec(select(MeetingRecord.id, MeetingRecord.title)
-                        .where(col(MeetingRecord.id).in_(ids))).all()
-    return dict(rows)
-
-
-def _notification_in(*, key: str, kind: str, item: ActionItem | None, tags: list[str],
-                     message: Message) -> NotificationCreate:
-    return NotificationCreate(key=key, kind=kind, item_id=item.id if item else None,
-                              tags=",".join(tags), title=message.title, body=message.text,
-                              body_markdown=message.markdown, body_html=message.html)
-
-
-def _queue(session: Session, *, now: datetime, **fields) -> Notification | None:
-    return queue_notification(session=session, now=now, notification_in=_notification_in(**fields))
+def _queue(session: Session, *, now: datetime, key: str, kind: str, item: ActionItem, tags: list[str],
+           zone: ZoneInfo, context: dict | None = None) -> Notification | None:
+    """Queue a message about `item`; only its title is worded now (notify/wording.py)."""
+    title = message_title(kind=kind, item=item, now=now, zone=zone, extra=context)
+    return queue_notification(session=session, now=now, notification_in=NotificationCreate(
+        key=key, kind=kind, item_id=item.id, tags=",".join(tags), title=title,
+        context=json.dumps(context) if context else None))
 
 
 # What the sweep reads of an item: plain rows, not ORM entities (no identity map, no
@@ -171,12 +171,12 @@ ITEM_COLUMNS = (ActionItem.id, ActionItem.title, ActionItem.kind, ActionItem.sta
 
 
 def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: datetime,
-              batch_size: int = 500,
-              links_for: Callable[[ActionItem], dict[str, str]] | None = None) -> SweepReport:
+              batch_size: int = 500) -> SweepReport:
     """Queue every due notice once, with an audit event per newly queued one.
 
     Items are read in id order, `batch_size` at a time, and only those that can
-    be due at all (status and due date filtered in SQL).
+    be due at all (status and due date filtered in SQL). Only titles are worded
+    here: the dispatcher words the rest when it sends (notify/wording.py).
     """
     at, zone = as_utc(now), policy.zone
     today = at.astimezone(zone).date()
@@ -197,28 +197,29 @@ def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: dateti
         report.scanned += len(batch)
         due = [(item, n) for item in batch
                for n in due_notices(item=item, policy=policy, now=at, zone=zones.zone(item.owner))]
+        # Most hourly sweeps find most notices queued already: one lookup a batch spares
+        # building and inserting their rows.
         keys = [n.key for _, n in due]
         queued_before = set(session.exec(select(Notification.key)
                                          .where(col(Notification.key).in_(keys))).all()) if keys else set()
+        report.skipped_existing += len(queued_before)
         due = [(i, n) for i, n in due if n.key not in queued_before]
-        report.skipped_existing += len(keys) - len(due)
-        titles = _record_titles(session, (i.record_id for i, _ in due))
         rows = [_outbox_row(item, notice, at=at, zone=zones.zone(item.owner),
-                            record_title=titles.get(item.record_id),
-                            tags=zones.tags(notice, item), links_for=links_for)
+                            tags=zones.tags(notice, item))
                 for item, notice in due]
-        # One insert a batch: a sweep over many items costs statements per batch, not per message.
+        # One insert a batch; a key a concurrent sweep queued since the lookup is skipped
+        # by the outbox's unique key.
         new_ids = insert_new(session=session, rows=rows, now=at)
         events = []
         for (item, notice), row in zip(due, rows):
             nid = new_ids.get(notice.key)
-            if nid is None:  # another sweep queued it since we looked
+            if nid is None:
                 report.skipped_existing += 1
                 continue
             events.append({"item_id": item.id, "at": at, "actor": "sweep",
                            "kind": EVENT_KIND[notice.kind],
                            "note": f"{notice.kind} queued as notification {nid} ({notice.key})"})
-            report.queued.append(Queued(nid, notice.key, notice.kind, row["title"]))
+            report.add(Queued(nid, notice.key, notice.kind, row["title"]))
         insert_events(session=session, events=events)
     return report
 
@@ -248,28 +249,25 @@ class _Lookups:
         return t
 
 
-def _outbox_row(item, notice: Notice, *, at: datetime, zone: ZoneInfo, record_title: str | None,
-                tags: str, links_for) -> dict:
-    """The outbox row of one notice: its message in every form and its routing."""
-    extra = {"idle_days": idle_days(item, zone, at)} if notice.kind == "nudge" else None
-    m = render_message(kind=notice.kind, item=item, now=at, zone=zone, record_title=record_title,
-                       level=notice.level, extra=extra, links=links_for(item) if links_for else None)
+def _outbox_row(item, notice: Notice, *, at: datetime, zone: ZoneInfo, tags: str) -> dict:
+    """The outbox row of one notice: its title and routing (the body is worded when sent)."""
     return {"key": notice.key, "kind": notice.kind, "item_id": item.id, "tags": tags,
-            "title": m.title, "body": m.text, "body_markdown": m.markdown, "body_html": m.html}
+            "title": message_title(kind=notice.kind, item=item, now=at, zone=zone, level=notice.level,
+                                   extra={"idle_days": idle_days(item, zone, at)}
+                                   if notice.kind == "nudge" else None),
+            "level": notice.level}
 
 
-def queue_item_notices(*, session: Session, items: list[ActionItem], record_title: str | None,
-                       routing: Routing, policy: Policy, now: datetime,
-                       kind: str = "new-item") -> list[Notification]:
+def queue_item_notices(*, session: Session, items: list[ActionItem], routing: Routing,
+                       policy: Policy, now: datetime, kind: str = "new-item") -> list[Notification]:
     """One arrival notice per new item (key `new-item:{id}`); proposed items get kind
     `triage` so routing can send them to whoever triages."""
     at, out = as_utc(now), []
     for item in items:
         k = "triage" if kind == "new-item" and Status(item.status) is Status.proposed else kind
-        message = render_message(kind=k, item=item, record_title=record_title, now=at,
-                                 zone=routing.recipients.zone(item.owner, policy.zone))
         n = _queue(session, key=f"new-item:{item.id}", kind=k, item=item,
-                   tags=routing.tags_for(kind=k, item=item), message=message, now=at)
+                   tags=routing.tags_for(kind=k, item=item), now=at,
+                   zone=routing.recipients.zone(item.owner, policy.zone))
         if n is not None:
             out.append(n)
     return out
@@ -280,11 +278,8 @@ def queue_status_change(*, session: Session, item: ActionItem, from_status, to_s
                         now: datetime) -> Notification | None:
     """Tell the item's channels it moved (key `status:{id}:{version}`: one per change)."""
     at = as_utc(now)
-    record = session.get(MeetingRecord, item.record_id) if item.record_id is not None else None
-    extra = {"from_status": getattr(from_status, "value", from_status),
-             "to_status": getattr(to_status, "value", to_status), "actor": actor, "note": note}
-    message = render_message(kind="status-change", item=item, now=at, extra=extra,
-                             record_title=record.title if record else None,
-                             zone=routing.recipients.zone(item.owner, policy.zone))
+    context = {"from_status": getattr(from_status, "value", from_status),
+               "to_status": getattr(to_status, "value", to_status), "actor": actor, "note": note}
     return _queue(session, key=f"status:{item.id}:{item.version}", kind="status-change", item=item,
-                  tags=routing.tags_for(kind="status-change", item=item), message=message, now=at)
+                  tags=routing.tags_for(kind="status-change", item=item), now=at, context=context,
+                  zone=routing.recipients.zone(item.owner, policy.zone))

@@ -227,6 +227,13 @@ def render_message(*, kind: str, item, record_title: str | None = None, now: dat
     return Message(title, "\n".join(text for _, text in lines), _markdown(lines), _html(title, lines))
 
 
+def message_title(*, kind: str, item, now: datetime, zone: ZoneInfo, level: int | None = None,
+                  extra: dict | None = None) -> str:
+    """The title alone: what the outbox shows of a message until the dispatcher words it."""
+    short, _ = due_words(item.due_end, local_today(now, zone))
+    return _title(kind, item, short, level, extra or {})
+
+
 def render(*, kind: str, item, record_title: str | None = None, now: datetime, zone: ZoneInfo,
            level: int | None = None, extra: dict | None = None,
            links: dict[str, str] | None = None) -> tuple[str, str]:

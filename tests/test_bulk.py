@@ -95,6 +95,21 @@ def test_taskwarrior_export_maps_onto_our_fields(engine):
     assert kept["project"] == "russia" and kept["uuid"] == "u1" and kept["tags"] == ["request", "mou"]
 
 
+def test_importing_the_same_taskwarrior_export_again_adds_nothing(engine):
+    tasks = [json.dumps({"description": f"Task {n}", "status": "pending", "uuid": f"u{n}"})
+             for n in range(7)]
+    tasks.append(json.dumps({"description": "Task 0 again", "status": "pending", "uuid": "u0"}))
+    first = import_items(engine=engine, lines=lambda: tasks, fmt="taskwarrior", zone=MOSCOW,
+                         now=NOW, actor="tester", batch_size=3)
+    assert (first.imported, first.already) == (7, 1)  # the repeated uuid, within one file
+    again = import_items(engine=engine, lines=lambda: tasks + [json.dumps(
+        {"description": "Task 7", "status": "pending", "uuid": "u7"})], fmt="taskwarrior",
+        zone=MOSCOW, now=NOW, actor="tester", batch_size=3)
+    assert (again.imported, again.already) == (1, 8)
+    titles = [i.title for i in items_in(engine)]
+    assert titles == [f"Task {n}" for n in range(8)]  # the first line with a uuid wins
+
+
 def test_batches_commit_separately_and_count_every_item(engine):
     rows = [json.dumps({"title": f"item {n}"}) for n in range(23)]
     seen = []

@@ -232,3 +232,19 @@ def test_status_change_reads_in_words():
     assert title == "Status: Hold the Program Review — now in progress (was open)"
     assert "Status: in progress | kind: planned event" in body
     assert "Changed by k.chaisson: open -> in progress — draft asked" in body
+
+
+def test_the_policy_can_shorten_apprises_pause_between_sends(tmp_path):
+    """apprise waits 5.5 s between two e-mails to one target unless told otherwise."""
+    from notify.send import Channels
+    from receivers import write_apprise_config
+
+    def pauses(min_interval):
+        channels = load_apprise(write_apprise_config(tmp_path, [
+            ("mailto://127.0.0.1:2525?from=bot@example.com&to=a@example.com", "default"),
+            ("json://127.0.0.1:9/hook", "default")]))
+        Channels(channels, 4, min_interval)
+        return [t.request_rate_per_sec for t in channels]
+
+    assert pauses(None) == [5.5, 0]  # apprise's own: polite to mail servers, none for webhooks
+    assert pauses(0.2) == [0.2, 0.2]

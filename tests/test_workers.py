@@ -10,10 +10,12 @@ import sys
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from config import Policy
-from models import ActionItemCreate, Notification, RecordCreate, session_scope
+from models import ActionItemCreate, Notification, NotificationCreate, RecordCreate, session_scope
 from models import items as item_ops
 from notify import dispatch_due, load_apprise
 from receivers import WebhookReceiver, write_apprise_config
@@ -79,3 +81,26 @@ def policy_file(tmp_path):
     path = tmp_path / "policy.yaml"
     path.write_text(json.dumps({"timezone": "UTC"}), encoding="utf-8")
     return path
+
+
+def test_a_dispatcher_passes_over_messages_another_is_claiming(request):
+    """PostgreSQL: while one run holds its claim uncommitted, a second takes the next ones
+    at once instead of waiting for (or losing to) the first."""
+    if not os.environ.get("FOLLOWUP_TEST_DATABASE_URL"):
+        pytest.skip("needs FOLLOWUP_TEST_DATABASE_URL (a PostgreSQL server; .ci/run sets it)")
+    from conftest import _fresh_postgres
+    from flows.deps import engine_for
+    from models.outbox import claim_due, queue_notification
+
+    engine = engine_for(_fresh_postgres(request.getfixturevalue("postgres_url")))
+    with session_scope(engine) as s:
+        for i in range(4):
+            queue_notification(session=s, now=NOW, notification_in=NotificationCreate(
+                key=f"k{i}", kind="reminder", title=f"t{i}", body="b"))
+    lease = timedelta(minutes=5)
+    with session_scope(engine) as first:
+        mine = claim_due(session=first, now=NOW, lease=lease, token="first", limit=2)
+        with session_scope(engine) as second:
+            second.execute(text("SET LOCAL lock_timeout = '5s'"))  # waiting would fail here
+            theirs = claim_due(session=second, now=NOW, lease=lease, token="second", limit=2)
+        assert [n.key for n in mine] == ["k0", "k1"] and [n.key for n in theirs] == ["k2", "k3"]
