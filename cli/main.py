@@ -11,12 +11,10 @@ from typing import Annotated, Optional
 import typer
 
 import flows  # noqa: F401  (sets the no-telemetry variables before anything imports Prefect)
-from cli import bulk, db, notify_cmds, parse, render, up
-from config import ConfigError
+from cli import bulk, db, listing, notify_cmds, parse, render, up
 from flows.deps import get_engine, get_settings
-from models import ActionItemUpdate, FollowupError, InvalidInput, Status, parse_status, session_scope
+from models import ActionItemUpdate, InvalidInput, parse_status, session_scope
 from models import items as item_ops
-from models.clock import utcnow
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   rich_markup_mode=None,
@@ -35,13 +33,10 @@ def _actor() -> str:
 
 def _now(value: str | None, settings=None):
     # Callers that hold settings pass them: each Settings() reads the policy file again.
-    return parse.parse_now(value, (settings or get_settings()).policy.zone) or utcnow()
+    return listing.now_from(value, settings or get_settings())
 
 
-def _format(value: str) -> str:
-    if value not in ("table", "json"):
-        raise InvalidInput(f"unknown format {value!r}; use table or json")
-    return value
+_format = listing.check_format
 
 
 def _files(paths: list[Path]) -> list[str]:
@@ -116,20 +111,8 @@ def list_(status: Annotated[Optional[list[str]], typer.Option(
         remote.refuse_now(now)
         return remote.list_items(api, fmt=fmt, count=count, status=[s.value for s in statuses],
                                  all=all_, owner=owner, kind=kind, overdue=overdue, limit=limit)
-    if not statuses and not all_:
-        statuses = [s for s in Status if s.value not in ("done", "cancelled", "rejected")]
-    settings = get_settings()
-    overdue_on = _now(now, settings).astimezone(settings.policy.zone).date() if overdue else None
-    with session_scope(get_engine(settings)) as session:
-        filters = dict(status=statuses, owner=owner, kind=kind, overdue_on=overdue_on)
-        if count:
-            print(item_ops.count_items(session=session, **filters))
-            return
-        rows = item_ops.list_items(session=session, limit=limit, columns=render.ROW_FIELDS, **filters)
-    if fmt == "json":
-        print(render.dumps([render.item_row(i) for i in rows]))
-    else:
-        print(render.items_table(rows, f"{len(rows)} action item(s)"))
+    print(listing.list_text(settings=get_settings(), statuses=statuses, all_=all_, owner=owner,
+                            kind=kind, overdue=overdue, count=count, limit=limit, fmt=fmt, now=now))
 
 
 @app.command(epilog="Example: followup show 4")
@@ -260,16 +243,9 @@ api_cmd.register(app)
 
 
 def run() -> None:
-    """Console-script entry point."""
-    from sqlalchemy.exc import OperationalError
+    """Every command through Typer (cli.entry.run, the console script, answers `list` itself)."""
+    from cli.entry import user_errors
 
-    try:
+    with user_errors():
         up.use_running_stack(get_settings().data_dir)  # flows and events go to a running `followup up`
         app(prog_name="followup")
-    except (FollowupError, ConfigError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(1)
-    except OperationalError as exc:
-        first = str(exc.orig).splitlines()[0] if exc.orig else "unknown error"
-        print(f"error: database problem: {first} (check FOLLOWUP_DATABASE_URL)", file=sys.stderr)
-        sys.exit(1)

@@ -1,28 +1,29 @@
-"""Tables, the status state machine, engine and the DB operations. Imports nothing of ours."""
+"""Tables, the status state machine, engine and the DB operations. Imports nothing of ours.
 
-from models.db import init_db, make_engine, session_scope
-from models.errors import FollowupError, IllegalTransition, InvalidInput, NotFound, VersionConflict
-from models.status import ACTIVE, CLOSED, TRANSITIONS, Kind, Status, parse_status
-from models.tables import (
-    ActionEvent,
-    ActionItem,
-    ActionItemCreate,
-    ActionItemPublic,
-    ActionItemUpdate,
-    Delivery,
-    ItemMention,
-    MeetingRecord,
-    Notification,
-    NotificationCreate,
-    NotificationStatus,
-    RecordCreate,
-    RecordPublic,
-)
+Names are loaded on first use (PEP 562), so that a light submodule (models.query,
+models.schema, models.errors) can be imported without SQLModel and the tables.
+"""
 
-__all__ = [
-    "ACTIVE", "CLOSED", "TRANSITIONS", "ActionEvent", "ActionItem", "ActionItemCreate",
-    "ActionItemPublic", "ActionItemUpdate", "Delivery", "FollowupError", "IllegalTransition",
-    "InvalidInput", "ItemMention", "Kind", "MeetingRecord", "NotFound", "Notification",
-    "NotificationCreate", "NotificationStatus", "RecordCreate", "RecordPublic", "Status",
-    "VersionConflict", "init_db", "make_engine", "parse_status", "session_scope",
-]
+from importlib import import_module
+
+_HOME = {
+    "models.db": ("init_db", "make_engine", "session_scope"),
+    "models.errors": ("FollowupError", "IllegalTransition", "InvalidInput", "NotFound",
+                      "VersionConflict"),
+    "models.status": ("ACTIVE", "CLOSED", "TRANSITIONS", "Kind", "Status", "parse_status"),
+    "models.tables": ("ActionEvent", "ActionItem", "ActionItemCreate", "ActionItemPublic",
+                      "ActionItemUpdate", "Delivery", "ItemMention", "MeetingRecord", "Notification",
+                      "NotificationCreate", "NotificationStatus", "RecordCreate", "RecordPublic"),
+}
+_WHERE = {name: module for module, names in _HOME.items() for name in names}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'models' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # the next lookup is an ordinary one
+    return value
