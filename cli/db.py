@@ -26,8 +26,9 @@ def current() -> None:
     """Print the database's schema revision and the newest one this release knows."""
     from flows.deps import get_settings
     from models import make_engine
-    from models.schema import HEAD, current_revision
+    from models.schema import HEAD, current_revision, known_revisions
 
     rev = current_revision(make_engine(get_settings().db_url))
-    state = "current" if rev == HEAD else "needs `followup db upgrade`"
+    state = ("current" if rev == HEAD else "needs `followup db upgrade`"
+             if rev is None or rev in known_revisions() else "newer than this followup: upgrade it")
     print(f"{rev or 'none'} (newest {HEAD}: {state})")

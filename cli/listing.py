@@ -19,7 +19,7 @@ from models.engine import make_engine
 from models.errors import InvalidInput
 from models.query import ITEMS, item_filters, item_order
 from models.schema import ensure_schema
-from models.status import CLOSED, Status
+from models.status import CLOSED, Status, parse_kind
 
 OPEN_LIKE = [s for s in Status if s not in CLOSED]  # what `list` shows without --status or --all
 
@@ -50,7 +50,8 @@ def list_text(*, settings: Settings, statuses: list[Status], all_: bool, owner: 
     if not statuses and not all_:
         statuses = OPEN_LIKE
     overdue_on = now_from(now, settings).astimezone(settings.policy.zone).date() if overdue else None
-    where = item_filters(ITEMS.c, status=statuses, owner=owner, kind=kind, overdue_on=overdue_on)
+    where = item_filters(ITEMS.c, status=statuses, owner=owner,
+                         kind=parse_kind(kind).value if kind else None, overdue_on=overdue_on)
     with read_engine(settings.db_url).connect() as conn:
         if count:
             return str(conn.execute(select(func.count()).select_from(ITEMS).where(*where)).scalar_one())

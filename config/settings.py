@@ -90,6 +90,16 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="FOLLOWUP_", extra="ignore")
 
+    def __init__(self, **values) -> None:
+        # A bad FOLLOWUP_ variable is the user's to fix: one line naming it, not a traceback.
+        # The value itself is not repeated: it may be a secret (FOLLOWUP_API_SECRET, ...).
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise ConfigError("; ".join(
+                f"FOLLOWUP_{'_'.join(str(p) for p in e['loc'][:1]).upper()}: {e['msg']}"
+                for e in exc.errors())) from None
+
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None  # default: SQLite file in data_dir
     policy_file: Path = DEFAULTS_DIR / "policy.yaml"

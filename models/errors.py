@@ -35,3 +35,7 @@ class VersionConflict(FollowupError):
             f"item {item_id} changed since you read it (version {expected}, now {actual}); "
             "read it again and retry"
         )
+
+
+class SchemaTooNew(FollowupError):
+    """The database was migrated by a newer followup than this one."""

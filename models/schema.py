@@ -12,6 +12,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 
+from models.errors import SchemaTooNew
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 HEAD = "0005"  # the newest migration; tests check it is alembic's head
 BASELINE = "0001"  # what databases made before migrations existed hold
@@ -40,6 +42,7 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Bring the schema to `revision`; a database made before migrations is adopted first."""
     from alembic import command
 
+    check_not_newer(current_revision(engine))
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Several processes meeting an empty database at once (first use on several
@@ -60,7 +63,21 @@ def head_revision() -> str:
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
+def known_revisions() -> set[str]:
+    """The revisions this release ships (from the file names: no alembic import)."""
+    return {p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py")}
+
+
+def check_not_newer(revision: str | None) -> None:
+    if revision is not None and revision not in known_revisions():
+        raise SchemaTooNew(
+            f"the database's schema is at revision {revision}, newer than this followup knows "
+            f"(up to {HEAD}): upgrade followup, or point FOLLOWUP_DATABASE_URL elsewhere")
+
+
 def ensure_schema(engine: Engine) -> None:
     """Upgrade unless the database is already at HEAD (one query in the common case)."""
-    if current_revision(engine) != HEAD:
+    current = current_revision(engine)
+    if current != HEAD:
+        check_not_newer(current)
         upgrade(engine)

@@ -51,6 +51,16 @@ def parse_status(value: str) -> Status:
         raise InvalidInput(f"unknown status {value!r}; use one of: {names}") from None
 
 
+def parse_kind(value: str) -> Kind:
+    """The Kind named by `value` (case, dashes and spaces forgiven), or InvalidInput."""
+    key = value.strip().lower().replace("-", "_").replace(" ", "_")
+    try:
+        return Kind(key)
+    except ValueError:
+        names = ", ".join(k.value for k in Kind)
+        raise InvalidInput(f"unknown kind {value!r}; use one of: {names}") from None
+
+
 def allowed_from(current: Status) -> list[str]:
     return sorted(s.value for s in TRANSITIONS[current])
 

@@ -58,13 +58,19 @@ def test_quick_path_prints_what_typer_prints(several, args):
 
 @pytest.mark.parametrize("args", [
     ["--format", "xml"], ["--status", "finished"], ["--overdue", "--now", "yesterday"],
-    ["--limit", "0"], ["--limit", "many"], ["--owner"], ["--bogus"], ["-s=open"],
+    ["--limit", "0"], ["--limit", "many"], ["--owner"], ["--bogus"], ["-s=open"], ["--kind", "xyz"],
 ])
 def test_bad_list_options_fail_alike(several, args):
     quick, typer = both("list", *args)
     assert quick.returncode == typer.returncode != 0
     assert (quick.stdout, quick.stderr) == (typer.stdout, typer.stderr)
     assert "Traceback" not in quick.stderr
+
+
+def test_a_bad_setting_is_one_line_naming_the_variable(several):
+    for proc in both("list", env_extra={"FOLLOWUP_MAX_RECORD_MB": "abc"}):
+        assert proc.returncode == 1 and proc.stderr.startswith("error: FOLLOWUP_MAX_RECORD_MB: ")
+        assert len(proc.stderr.splitlines()) == 1
 
 
 def test_a_reader_that_stops_early_gets_no_traceback(several):

@@ -113,3 +113,19 @@ def test_processes_meeting_an_empty_postgresql_database_migrate_it_one_at_a_time
         assert f"schema at {HEAD}" in out
     assert current_revision(engine) == HEAD
     engine.dispose()
+
+
+def test_a_database_from_a_newer_release_is_refused_in_one_line(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", url)
+    for args in (["list"], ["show", "1"], ["db", "upgrade"]):
+        proc = run(*args)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.startswith("error: the database's schema is at revision 0999, newer")
+    assert "newer than this followup" in run("db", "current").stdout
+    assert current_revision(engine) == "0999"  # left as it was
+    engine.dispose()
