@@ -86,6 +86,20 @@ NEEDS_PART = {"part_month": _PARTS, "part_year": (*_PARTS, "quarter"),
               "season": ("spring", "summer", "autumn", "fall", "winter")}
 # (kind, pattern, words, token, part words) in PATTERNS order: one tuple per step of the loop.
 PLAN = [(k, p, NEEDS.get(k), NEEDS_TOKEN.get(k), NEEDS_PART.get(k)) for k, p in PATTERNS.items()]
+_PLANS: dict[frozenset[str], list[tuple[str, re.Pattern[str], str | None, tuple[str, ...] | None]]] = {}
+
+
+def _plan(present: frozenset[str]) -> list[tuple[str, re.Pattern[str], str | None, tuple[str, ...] | None]]:
+    """The steps of PLAN whose words are present: clauses share a few word sets, so this is a lookup."""
+    steps = _PLANS.get(present)
+    if steps is None:
+        if len(_PLANS) > 4096:  # bounded: odd text can give many word sets
+            _PLANS.clear()
+        steps = _PLANS[present] = [(k, p, token, part) for k, p, need, token, part in PLAN
+                                   if not (need and present.isdisjoint(need))]
+    return steps
+
+
 QUICK_WORDS = (*_MON3, "week", "month", "year", "today", "tomorrow", "soon", "asap", "shortly", "future",
                "due course", "later", "coming", "opportunity", "spring", "summer", "autumn", "fall", "winter",
                "day")
@@ -252,9 +266,7 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     found: list[tuple[int, int, str, tuple[date, date] | None]] = []
     tokens: dict[str, bool] = {}
     ascii_text = low.isascii()
-    for kind, pat, need, token, part in PLAN:
-        if need and present.isdisjoint(need):
-            continue  # substring tests are far cheaper than the patterns, which then run on few clauses
+    for kind, pat, token, part in _plan(frozenset(present)):
         if part and ascii_text and not any(map(low.__contains__, part)):
             continue
         if token:
