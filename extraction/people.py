@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from extraction.wordtrie import opening, trie_pattern
+from extraction.wordtrie import trie_pattern
 from models.errors import InvalidInput
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "config" / "directory.yaml"
@@ -59,8 +59,10 @@ class Directory:
         # Longest first ("Russian Customs Academy" over "Russian Customs"), factored by prefix for speed.
         self._alias_re = re.compile(rf"(?<![\w.])(?:{trie_pattern(self.aliases)})(?![\w])")
         sides = "|".join(re.escape(s) for s in sorted(self.sides, key=len, reverse=True)) or r"(?!x)x"
+        # Every match opens with "the" or an adjective's first letter, as written: the pattern is
+        # case-sensitive, so a case-sensitive lookahead skips "T", "a", "r", "u" and rules out no match.
         first = "t" + "".join(sorted({re.escape(s[0]) for s in self.sides}))  # "the US side"
-        self._side_re = re.compile(rf"{opening(first)}\b(?:the +)?(?P<adj>{sides}) +"
+        self._side_re = re.compile(rf"(?=[{first}])\b(?:the +)?(?P<adj>{sides}) +"
                                    r"(?:side|delegation|team|group|experts|party)\b")
         return self
 
