@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -43,6 +46,28 @@ def extract(text: str, *, source: str | None = None, title: str | None = None,
     `directory` is a loaded Directory or the path of one (default config/directory.yaml).
     """
     d = directory if isinstance(directory, Directory) else load_directory(directory)
+    with _no_cycle_collection():
+        return _extract(text, source, title, d)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a record is read, then restore it.
+
+    Extraction makes some hundred thousand short-lived match objects and tuples, none of them
+    in a cycle (reference counting frees them all), and a full collection traversing the
+    process's heap on a 2 MB record cost 5-8% of its time; nothing collectable is left behind.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _extract(text: str, source: str | None, title: str | None, d: Directory) -> ExtractionResult:
     c = clean(text)
     ref = record_date(text, c.flat, c.start, c.end)
     mentions = d.mentions(c.flat, c.start, c.end)
