@@ -98,6 +98,7 @@ def record_title(c: Cleaned) -> str:
 def _candidates(c: Cleaned, ctx: Ctx) -> list[Cand]:
     out: list[Cand] = []
     para, section = -1, False
+    mentions, k = ctx.mentions, 0  # sentences come in text order: walk the mentions once
     for i, s in enumerate(sentences(c)):
         if s.para != para:
             para, ctx.para_start = s.para, s.start
@@ -105,8 +106,7 @@ def _candidates(c: Cleaned, ctx: Ctx) -> list[Cand]:
             if is_heading(s.text):
                 section = True  # "Next steps:": the bullets below are action items
                 continue
-            begin = c.text.rfind("\n", 0, s.start) + 1
-            if section and not BULLET_LINE.match(c.text, begin):
+            if section and not BULLET_LINE.match(c.text, c.text.rfind("\n", 0, s.start) + 1):
                 section = False
         got = explicit(ctx, s.start, s.end, section) if s.line_start else None
         if got is None:
@@ -114,7 +114,11 @@ def _candidates(c: Cleaned, ctx: Ctx) -> list[Cand]:
         for x in got:
             x.para, x.sent, x.para_at = s.para, i, ctx.para_start
         out.extend(got)
-        for m in ctx.within(s.start, s.end):  # what "he" and "they" mean in the next sentence
+        while k < len(mentions) and mentions[k].start < s.start:
+            k += 1
+        while k < len(mentions) and mentions[k].start < s.end:  # what "he" and "they" mean in the next sentence
+            m = mentions[k]
+            k += 1
             if m.kind == "person":
                 ctx.last_person = m
             elif m.kind == "org":

@@ -269,6 +269,8 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     for kind, pat, token, part in _plan(frozenset(present)):
         if part and ascii_text and not any(map(low.__contains__, part)):
             continue
+        if kind == "quarter" and s.find("Q", lo, hi) < 0:
+            continue  # "Q1 2010": the one pattern whose literal no word test above covers
         if token:
             if token not in tokens:
                 tokens[token] = TOKENS[token].search(s, lo, hi) is not None
