@@ -52,8 +52,11 @@ class Directory:
     _lower: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> name
     _alias_re: re.Pattern[str] | None = None
     _side_re: re.Pattern[str] | None = None
+    # normalise()'s answers: a record names the same few parties again and again.
+    _normal: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def compile(self) -> Directory:
+        self._normal.clear()
         for alias, name in self.aliases.items():
             self._lower.setdefault(alias.lower(), name)
         # Longest first ("Russian Customs Academy" over "Russian Customs"), factored by prefix for speed.
@@ -77,6 +80,14 @@ class Directory:
         """The directory's name for `name` (an alias, a titled name, any case); else as written."""
         if not name:
             return name
+        known = self._normal.get(name)
+        if known is None:
+            if len(self._normal) > 10_000:  # bounded: the directory outlives records
+                self._normal.clear()
+            known = self._normal[name] = self._normalise(name)
+        return known
+
+    def _normalise(self, name: str) -> str:
         raw = " ".join(name.split()).strip(" ,.;:")
         raw = HONORIFIC.sub("", raw)
         raw = POSSESSIVE.sub("", raw)
