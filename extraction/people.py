@@ -59,8 +59,11 @@ class Directory:
         self._normal.clear()
         for alias, name in self.aliases.items():
             self._lower.setdefault(alias.lower(), name)
-        # Longest first ("Russian Customs Academy" over "Russian Customs"), factored by prefix for speed.
-        self._alias_re = re.compile(rf"(?<![\w.])(?:{trie_pattern(self.aliases)})(?![\w])")
+        # Longest first ("Russian Customs Academy" over "Russian Customs"), factored by prefix for speed;
+        # the lookahead of first letters (case-sensitive, as the aliases are) lets `re` skip to them.
+        first = "".join(sorted({re.escape(a[0]) for a in self.aliases if a}))
+        look = f"(?=[{first}])" if first and "" not in self.aliases else ""
+        self._alias_re = re.compile(rf"{look}(?<![\w.])(?:{trie_pattern(self.aliases)})(?![\w])")
         sides = "|".join(re.escape(s) for s in sorted(self.sides, key=len, reverse=True)) or r"(?!x)x"
         # Every match opens with "the" or an adjective's first letter, as written: the pattern is
         # case-sensitive, so a case-sensitive lookahead skips "T", "a", "r", "u" and rules out no match.
