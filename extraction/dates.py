@@ -103,6 +103,7 @@ REFERENCE = re.compile(r"(?i:\b(?:outage|incident|meeting|letter|e-?mail|call|re
                        r"decision|order|message|attack|storm|accident|note)s? +(?:of|on|from|dated) +(?:the +)?)$")
 REFERENCE_NOUNS = ("outage", "incident", "meeting", "letter", "mail", "call", "report", "minutes", "visit",
                    "session", "decision", "order", "message", "attack", "storm", "accident", "note")
+REFERENCE_TAILS = ("of", "on", "from", "dated", "the")  # the words before its final blanks
 PREFIX = re.compile(r"(?i:\b(?:by|before|no +later +than|not +later +than|until|till|ahead +of)) +$")
 
 
@@ -116,9 +117,11 @@ class Due:
 
 
 def _is_reference(s: str, lo: int, hi: int) -> bool:
-    """REFERENCE in s[lo:hi], searched only when a noun it needs is there (lower() is exact on ASCII)."""
+    """REFERENCE in s[lo:hi], searched only where it can end and a noun it needs is there (lower() is
+    exact on ASCII): most due phrases follow no "of", "on", "from", "dated" or "the"."""
     low = s[lo:hi].lower()
-    if low.isascii() and not any(map(low.__contains__, REFERENCE_NOUNS)):
+    if low.isascii() and not (low.rstrip(" \n").endswith(REFERENCE_TAILS)
+                              and any(map(low.__contains__, REFERENCE_NOUNS))):
         return False
     return REFERENCE.search(s, lo, hi) is not None
 
