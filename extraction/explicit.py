@@ -24,7 +24,10 @@ CAPS = re.compile(r"(?!(?:FM|FROM|INFO|CC|SUBJ(?:ECT)?)\b)(?P<owner>[A-Z][A-Z.&'
                   r"(?!SECSTATE\b)(?P<verb>[A-Z]{3,})\b")
 HEADING = re.compile(r"(?:#{1,6} +)?(?i:(?:next +steps?|action +items?|actions|follow-?ups?|to-?dos?|action +requests?))"
                      r" *:? *$")
-LINE_FIRST = "-*+[#aAnNtTrRdD"  # what a CHECKBOX or LABEL match can open with; CAPS needs " TO "
+# What a CHECKBOX or LABEL match can open with (a mark, or a label's first two letters, any case);
+# CAPS needs " TO ". Outside ASCII `re` folds case its own way, so there the patterns decide.
+LINE_FIRST = "-*+•[#"
+LABEL_OPENS = frozenset(("ac", "ne", "to", "re", "de", "ai"))
 HEADING_FIRST = "#nNaAfFtT"  # what a HEADING match can open with (outside ASCII the pattern decides)
 
 # A previous action reviewed as finished: not a follow-up any more.
@@ -64,7 +67,8 @@ def is_heading(text: str) -> bool:
 def explicit(ctx: Ctx, a: int, b: int, in_section: bool) -> list[Cand] | None:
     """Items from a labelled line at flat[a:b]; [] for a done checkbox; None if not such a line."""
     t = ctx.flat[a:b]
-    if not in_section and t[:1] not in LINE_FIRST and t[:1].isascii() and " TO " not in t:
+    if not in_section and t[:1] not in LINE_FIRST and t[:2].lower() not in LABEL_OPENS and t[:2].isascii() \
+            and " TO " not in t:
         return None  # cannot be a checkbox, a label or "CLERK TO ...": most lines, without three patterns
     kind, conf = Kind.action, 0.92
     m = CHECKBOX.match(t)
