@@ -158,12 +158,15 @@ def tidy(phrase: str) -> str:
     return " ".join(words).strip(" .")
 
 
+GROUP_ENDS = BOUNDARY - {"and"}  # once, not a set difference per word
+
+
 def _noun_group(np: str) -> list[str]:
     """The words before the first preposition: 'the Program Review with ...' -> [..., 'program', 'review']."""
     out = []
-    for w in np.split()[:8]:
+    for w in np.split(maxsplit=8)[:8]:  # the first eight words, without splitting the rest
         lw = w.lower().strip(".,;:'’")
-        if lw in BOUNDARY - {"and"}:
+        if lw in GROUP_ENDS:
             break
         if lw.endswith(("'s", "’s")):
             lw = lw[:-2]
