@@ -26,7 +26,8 @@ NOT_TITLE = re.compile(r"[ \t]*(?:---|(?:date|dated|from|to|cc|sent|time|locatio
                        r"classification)[ \t]*:|(?:press|news|media) +release\b|for +immediate +release\b|(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)\b|"
                        r"(?-i:[A-Z] \d{6}Z [A-Z]{3} \d{2}\b|(?:FM|TO|INFO|DE) [A-Z]))", re.IGNORECASE)
 BULLET_LINE = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,2}[.)][ \t]|\(\w{1,3}\)[ \t])")
-NOMINAL_REQUEST = re.compile(r"\b(?:an?|the) +(?:request +(?:by|from) +(?P<who>[^,;.]{1,60}?)|"
+# The lookahead (every match opens with "a" or "t", case-sensitively) lets `re` skip to those letters.
+NOMINAL_REQUEST = re.compile(r"(?=[at])\b(?:an?|the) +(?:request +(?:by|from) +(?P<who>[^,;.]{1,60}?)|"
                              r"(?P<who2>[A-Z][\w-]*(?: +[A-Z][\w-]*){0,3}) +request) +for +(?P<what>[^,;.]{1,120})")
 SENDER = re.compile(r"^From:[ \t]*(?P<n>[^<@\n]{2,60}?)[ \t]*(?:<[^>\n]*>)?[ \t]*$", re.MULTILINE)
 SPEAKER = re.compile(r"<([\w.|-]{1,30})>")
