@@ -112,8 +112,8 @@ def paragraphs(c: Cleaned) -> list[tuple[int, int]]:
 def sentences(c: Cleaned) -> Iterator[Sentence]:
     """Every sentence of the body, in order, with spans in the original text.
 
-    Yielded one at a time: a list of them all would outlive the cyclic garbage collector's
-    young generations and make its full collections (tens of ms on a 2 MB record) come sooner.
+    Yielded one at a time: callers read them in order, so a list of tens of thousands of
+    tuples on a large record would be held for nothing.
     """
     text, flat = c.text, c.flat
     for pi, (a, b) in enumerate(paragraphs(c)):

@@ -56,7 +56,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
     Extraction makes some hundred thousand short-lived match objects and tuples, none of them
     in a cycle (reference counting frees them all), and a full collection traversing the
-    process's heap on a 2 MB record cost 5-8% of its time; nothing collectable is left behind.
+    process's heap on a 2 MB record cost 4-5% of its time; nothing collectable is left behind.
     """
     was = gc.isenabled()
     gc.disable()
