@@ -9,6 +9,7 @@ that; every offset therefore indexes the original string, so evidence is always
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -108,21 +109,18 @@ def paragraphs(c: Cleaned) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if c.flat[a:b].strip()]
 
 
-def sentences(c: Cleaned) -> list[Sentence]:
-    """Every sentence of the body, in order, with spans in the original text."""
-    out: list[Sentence] = []
+def sentences(c: Cleaned) -> Iterator[Sentence]:
+    """Every sentence of the body, in order, with spans in the original text.
+
+    Yielded one at a time: callers read them in order, so a list of tens of thousands of
+    tuples on a large record would be held for nothing.
+    """
+    text, flat = c.text, c.flat
     for pi, (a, b) in enumerate(paragraphs(c)):
         for ua, ub in _units(c, a, b):
-            for sa, sb in _split(c.flat, ua, ub):
-                out.append(Sentence(sa, sb, c.flat[sa:sb], pi, _at_line_start(c.text, sa)))
-    return out
-
-
-def _at_line_start(text: str, pos: int) -> bool:
-    """Only blanks or a list marker between the line's start and pos."""
-    begin = text.rfind("\n", 0, pos) + 1
-    head = text[begin:pos]
-    return not head.strip() or bool(MARKER.fullmatch(head))
+            for sa, sb, st in _split(flat, ua, ub):
+                head = text[text.rfind("\n", 0, sa) + 1:sa]  # at a line start: only blanks or a list marker before
+                yield Sentence(sa, sb, st, pi, not head.strip() or bool(MARKER.fullmatch(head)))
 
 
 def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
@@ -131,11 +129,13 @@ def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
     pos = c.text.find("\n", a, b)
     labelled = LABEL_LINE.match(c.text, a, b) is not None
     while pos != -1:
+        starts = LINE_START.match(c.text, pos + 1, b) is not None
         # An action line ends at its line break unless the next line is indented (wrapped).
         ends_label = labelled and c.text[pos + 1:pos + 2] not in (" ", "\t")
-        if ends_label or LINE_START.match(c.text, pos + 1, b) or _after_heading(c.text, pos, b):
+        if ends_label or starts or _after_heading(c.text, pos, b):
             cuts.append(pos + 1)
-        labelled = LABEL_LINE.match(c.text, pos + 1, b) is not None
+        # Every LABEL_LINE match is a LINE_START match too, so most lines skip the second pattern.
+        labelled = starts and LABEL_LINE.match(c.text, pos + 1, b) is not None
         pos = c.text.find("\n", pos + 1, b)
     cuts.append(b)
     units = []
@@ -156,8 +156,8 @@ def _after_heading(text: str, nl: int, b: int) -> bool:
     return 0 < len(line) < 40 and line[-1] not in ".,;:!?"
 
 
-def _split(flat: str, a: int, b: int) -> list[tuple[int, int]]:
-    """Sentence spans in flat[a:b], trimmed of surrounding spaces."""
+def _split(flat: str, a: int, b: int) -> list[tuple[int, int, str]]:
+    """Sentence spans in flat[a:b], trimmed of surrounding spaces, with their text."""
     spans, pos = [], a
     for m in SENT_END.finditer(flat, a, b):
         if _is_boundary(flat, m.start(), m.end(), b):
@@ -166,19 +166,24 @@ def _split(flat: str, a: int, b: int) -> list[tuple[int, int]]:
     spans.append((pos, b))
     out = []
     for sa, sb in spans:
-        while sa < sb and flat[sa] == " ":
-            sa += 1
-        while sb > sa and flat[sb - 1] == " ":
-            sb -= 1
+        span = flat[sa:sb]
+        t = span.strip(" ")  # str.strip, not a loop per space: this runs for every sentence
+        if not t:
+            continue
+        sa += len(span) - len(span.lstrip(" "))
+        sb = sa + len(t)
+        if sb - sa <= MAX_SENTENCE:
+            out.append((sa, sb, t))
+            continue
         while sb - sa > MAX_SENTENCE:  # one giant "sentence": cut it into bounded pieces
             cut = flat.rfind(" ", sa, sa + MAX_SENTENCE)
             cut = cut if cut > sa else sa + MAX_SENTENCE
-            out.append((sa, cut))
+            out.append((sa, cut, flat[sa:cut]))
             sa = cut
             while sa < sb and flat[sa] == " ":
                 sa += 1
         if sb > sa:
-            out.append((sa, sb))
+            out.append((sa, sb, flat[sa:sb]))
     return out
 
 

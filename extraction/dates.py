@@ -1,4 +1,5 @@
-"""Dates: due phrases resolved to a window against the record date (recorddate.py finds that date).
+"""Dates: due phrases found in a clause; windows.py resolves them against the record date
+(recorddate.py finds that date).
 
 Our own regular expressions, no dateparser: they are fast, deterministic and
 cover the phrasing of cables and minutes ("the first week of February 2010",
@@ -8,30 +9,23 @@ quantifiers, bounded repeats.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
+from extraction.windows import MONTH_NAMES, NUM, WEEKDAYS, resolve_window
 from extraction.wordtrie import opening
 
-_MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTH_NAMES.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTH_NAMES["sept"] = 9
-_WORDS = sorted(_MONTH_NAMES, key=len, reverse=True)
+_WORDS = sorted(MONTH_NAMES, key=len, reverse=True)
 # Case-sensitive on purpose: "May" and "MAY" are months, "may" is a verb.
 MONTH = "(?:" + "|".join(w.capitalize() for w in _WORDS) + "|" + "|".join(w.upper() for w in _WORDS) + r")\.?(?![\w])"
-WEEKDAYS = [d for d in calendar.day_name]
-ORD = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-       "last": 5, "final": 5}
-NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-       "nine": 9, "ten": 10, "twelve": 12, "fourteen": 14, "thirty": 30}
 SUF = r"(?:st|nd|rd|th)?"
 
 
-def _p(pattern: str, first: str) -> re.Pattern[str]:
-    """`first`: every letter a match can open with (wordtrie.opening)."""
-    return re.compile(opening(first) + pattern)
+def _p(pattern: str, first: str, fold: bool = True) -> re.Pattern[str]:
+    """`first`: every letter a match can open with (wordtrie.opening); fold=False when the
+    pattern opens case-sensitively (a month name is capitalised), so fewer places are tried."""
+    return re.compile((opening(first) if fold else f"(?=[{first}])") + pattern)
 
 
 PATTERNS: dict[str, re.Pattern[str]] = {
@@ -40,13 +34,14 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "dmy": _p(rf"\b(?P<d>\d{{1,2}}){SUF}(?: ?(?:-|–|to|and) ?(?P<d2>\d{{1,2}}){SUF})? +(?:of +)?"
               rf"(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?", r"\d"),
     "mdy": _p(rf"(?<![\w-])(?P<mon>{MONTH}) +(?P<d>\d{{1,2}}){SUF}(?![\d:])(?: ?(?:-|–|to|through) ?"
-              rf"(?:(?P<mon2>{MONTH}) +)?(?P<d2>\d{{1,2}}){SUF}(?![\d:]))?(?:,? +(?P<y>\d{{4}})\b)?", "jfmasond"),
+              rf"(?:(?P<mon2>{MONTH}) +)?(?P<d2>\d{{1,2}}){SUF}(?![\d:]))?(?:,? +(?P<y>\d{{4}})\b)?",
+              "JFMASOND", fold=False),
     "week": _p(rf"(?i:the +)?(?P<ord>(?i:first|second|third|fourth|last|final|1st|2nd|3rd|4th)) +"
                rf"(?i:week) +(?i:of|in) +(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?", "tfsl1-4"),
     "part_month": _p(rf"(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end|first +half|"
                      rf"second +half) +of)) ?-?"
                      rf" ?(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?", "emltbsf"),
-    "month": _p(rf"(?<![\w-])(?P<mon>{MONTH}),? +(?P<y>\d{{4}})\b", "jfmasond"),
+    "month": _p(rf"(?<![\w-])(?P<mon>{MONTH}),? +(?P<y>\d{{4}})\b", "JFMASOND", fold=False),
     "bare_month": _p(rf"(?P<prep>(?i:in|by|before|until|during|through)) +(?P<mon>{MONTH})(?! *,? *\d)", "ibudt"),
     "part_year": _p(r"(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end|first +half|"
                     r"second +half|first +quarter|second +quarter|third +quarter|fourth +quarter) +of))"
@@ -66,6 +61,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 DIGIT = re.compile(r"\d")
 _MON3 = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Lower-case words a pattern cannot match without ("#": a digit): `in` tests cost far less than patterns.
+# Every pattern has an entry: find_due gives up at once on a clause with none of these.
 NEEDS: dict[str, tuple[str, ...]] = {
     "iso": ("#",), "dmy": ("#",), "mdy": ("#",), "week": ("week",), "part_month": _MON3, "month": ("#",),
     "bare_month": _MON3, "part_year": ("#",), "quarter": ("#",), "season": ("#",), "year": ("#",),
@@ -86,14 +82,28 @@ NEEDS_PART = {"part_month": _PARTS, "part_year": (*_PARTS, "quarter"),
               "season": ("spring", "summer", "autumn", "fall", "winter")}
 # (kind, pattern, words, token, part words) in PATTERNS order: one tuple per step of the loop.
 PLAN = [(k, p, NEEDS.get(k), NEEDS_TOKEN.get(k), NEEDS_PART.get(k)) for k, p in PATTERNS.items()]
-QUICK_WORDS = (*_MON3, "week", "month", "year", "today", "tomorrow", "soon", "asap", "shortly", "future",
-               "due course", "later", "coming", "opportunity", "spring", "summer", "autumn", "fall", "winter",
-               "day")
+Step = tuple[str, re.Pattern[str], str | None, tuple[str, ...] | None]
+_PLANS: dict[tuple[frozenset[str], bool], list[Step]] = {}
+
+
+def _plan(words: frozenset[str], digit: bool) -> list[Step]:
+    """The steps of PLAN whose words (or "#", a digit) are present: clauses share a few word sets."""
+    steps = _PLANS.get((words, digit))
+    if steps is None:
+        if len(_PLANS) > 4096:  # bounded: odd text can give many word sets
+            _PLANS.clear()
+        present = words | {"#"} if digit else words
+        steps = _PLANS[words, digit] = [(k, p, token, part) for k, p, need, token, part in PLAN
+                                        if not (need and present.isdisjoint(need))]
+    return steps
+
+
 ANCHOR = re.compile(r" +(?i:of|from|after) +")
 REFERENCE = re.compile(r"(?i:\b(?:outage|incident|meeting|letter|e-?mail|call|report|minutes|visit|session|"
                        r"decision|order|message|attack|storm|accident|note)s? +(?:of|on|from|dated) +(?:the +)?)$")
 REFERENCE_NOUNS = ("outage", "incident", "meeting", "letter", "mail", "call", "report", "minutes", "visit",
                    "session", "decision", "order", "message", "attack", "storm", "accident", "note")
+REFERENCE_TAILS = ("of", "on", "from", "dated", "the")  # the words before its final blanks
 PREFIX = re.compile(r"(?i:\b(?:by|before|no +later +than|not +later +than|until|till|ahead +of)) +$")
 
 
@@ -107,133 +117,13 @@ class Due:
 
 
 def _is_reference(s: str, lo: int, hi: int) -> bool:
-    """REFERENCE in s[lo:hi], searched only when a noun it needs is there (lower() is exact on ASCII)."""
+    """REFERENCE in s[lo:hi], searched only where it can end and a noun it needs is there (lower() is
+    exact on ASCII): most due phrases follow no "of", "on", "from", "dated" or "the"."""
     low = s[lo:hi].lower()
-    if low.isascii() and not any(map(low.__contains__, REFERENCE_NOUNS)):
+    if low.isascii() and not (low.rstrip(" \n").endswith(REFERENCE_TAILS)
+                              and any(map(low.__contains__, REFERENCE_NOUNS))):
         return False
     return REFERENCE.search(s, lo, hi) is not None
-
-
-def month_end(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
-
-
-def month_number(name: str) -> int:
-    return _MONTH_NAMES[name.rstrip(".").lower()]
-
-
-def _year(g: dict, ref: date | None, m: int, d: int | None = None) -> int | None:
-    """The stated year, or the one that puts a year-less date near or after the record date.
-
-    Follow-ups look ahead: "by 25 January" in an October record is next January.
-    A day keeps 30 days of slack (a deadline just missed is still this year's);
-    a whole month ("before the September meeting") rolls on once it has ended.
-    """
-    if g.get("y"):
-        return int(g["y"])
-    if ref is None:
-        return None
-    y = ref.year
-    try:
-        if d is None:
-            if month_end(y, m) < ref:
-                y += 1
-        elif date(y, m, d) < ref - timedelta(days=30):
-            y += 1
-    except ValueError:
-        return None
-    return y
-
-
-def resolve_window(kind: str, g: dict, ref: date | None) -> tuple[date, date] | None:
-    """The window a matched phrase names, or None when it cannot be placed."""
-    if kind == "iso":
-        a = date(int(g["y"]), int(g["m"]), int(g["d"]))
-        b = date(int(g["y2"]), int(g["m2"]), int(g["d2"])) if g.get("y2") else a
-        return a, b
-    if kind in ("dmy", "mdy"):
-        m = month_number(g["mon"])
-        m2 = month_number(g["mon2"]) if g.get("mon2") else m
-        y = _year(g, ref, m, int(g["d"]))
-        if y is None:
-            return None
-        a = date(y, m, int(g["d"]))
-        b = date(y, m2, int(g["d2"])) if g.get("d2") else a
-        return (a, b) if b >= a else None
-    if kind in ("week", "part_month", "month", "bare_month", "meeting"):
-        m = month_number(g["mon"])
-        y = _year(g, ref, m)
-        if y is None:
-            return None
-        last = month_end(y, m).day
-        if kind == "week":
-            n = ORD[g["ord"].lower()]
-            lo = last - 6 if n == 5 else 7 * (n - 1) + 1
-            return date(y, m, lo), date(y, m, min(lo + 6, last))
-        if kind == "part_month":
-            part = g["part"].lower()
-            if "end" in part:
-                return date(y, m, last), date(y, m, last)
-            if "half" in part:
-                return (date(y, m, 1), date(y, m, 15)) if "first" in part else (date(y, m, 16), date(y, m, last))
-            lo, hi = (1, 10) if part.startswith(("early", "the beginning", "beginning", "the start", "start")) else (
-                (11, 20) if part.startswith(("mid", "the middle", "middle")) else (21, last))
-            return date(y, m, lo), date(y, m, hi)
-        return date(y, m, 1), date(y, m, last)
-    if kind in ("part_year", "quarter", "season", "year"):
-        y = int(g["y"])
-        if kind == "quarter":
-            q = int(g["q"])
-            return date(y, 3 * q - 2, 1), month_end(y, 3 * q)
-        if kind == "season":
-            s = g["season"].lower()
-            lo = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9}.get(s)
-            return (date(y, lo, 1), month_end(y, lo + 2)) if lo else (date(y, 12, 1), month_end(y + 1, 2))
-        if kind == "year":
-            return date(y, 1, 1), date(y, 12, 31)
-        part = " ".join(g["part"].lower().split())
-        for key, (m1, m2) in (("early", (1, 4)), ("beginning", (1, 4)), ("start", (1, 4)), ("mid", (5, 8)),
-                              ("middle", (5, 8)), ("late", (9, 12)), ("first half", (1, 6)),
-                              ("second half", (7, 12)), ("first quarter", (1, 3)), ("second quarter", (4, 6)),
-                              ("third quarter", (7, 9)), ("fourth quarter", (10, 12))):
-            if key in part:
-                return date(y, m1, 1), month_end(y, m2)
-        return date(y, 12, 31), date(y, 12, 31)  # the end of 2010
-    if ref is None:
-        return None
-    return _relative(kind, g, ref)
-
-
-def _relative(kind: str, g: dict, ref: date) -> tuple[date, date] | None:
-    monday = ref - timedelta(days=ref.weekday())
-    if kind == "day_rel":
-        d = ref + timedelta(days=1 if g["rel"].lower() == "tomorrow" else 0)
-        return d, d
-    if kind == "weekday":
-        wd = WEEKDAYS.index(g["wd"])
-        ahead = (wd - ref.weekday()) % 7
-        if g["prep"].lower() != "this":
-            ahead = ahead or 7
-        d = ref + timedelta(days=ahead)
-        return d, d
-    if kind == "within":
-        n = int(g["n"]) if g["n"].isdigit() else NUM[g["n"].lower()]
-        u = g["u"].lower()
-        days = n if u.startswith("day") else 7 * n if u.startswith("week") else 30 * n
-        return ref, ref + timedelta(days=days)
-    unit = g["unit"].lower()
-    nxt = g["which"].lower() != "this" and g["which"].lower() != "the"
-    if unit == "week":
-        lo = monday + timedelta(days=7 if nxt else 0)
-        if kind == "end_rel":
-            return lo + timedelta(days=4), lo + timedelta(days=4)  # Friday: the working week ends
-        return lo, lo + timedelta(days=6)
-    if unit == "month":
-        y, m = (ref.year + (ref.month == 12), ref.month % 12 + 1) if nxt else (ref.year, ref.month)
-        end = month_end(y, m)
-        return (end, end) if kind == "end_rel" else (date(y, m, 1), end)
-    y = ref.year + (1 if nxt else 0)
-    return (date(y, 12, 31), date(y, 12, 31)) if kind == "end_rel" else (date(y, 1, 1), date(y, 12, 31))
 
 
 def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Due | None:
@@ -244,19 +134,18 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     """
     hi = len(s) if hi is None else hi
     low = s[lo:hi].lower()
-    present = set(filter(low.__contains__, NEED_WORDS))  # filter/map: no Python frame per word
-    if DIGIT.search(s, lo, hi):
-        present.add("#")
-    if not present and not any(map(low.__contains__, QUICK_WORDS)):
-        return None  # most clauses name no time at all: skip the full pattern set
+    words = frozenset(filter(low.__contains__, NEED_WORDS))  # filter/map: no Python frame per word
+    digit = DIGIT.search(s, lo, hi) is not None
+    if not words and not digit:
+        return None  # most clauses name no time at all, and every pattern needs a word or a digit
     found: list[tuple[int, int, str, tuple[date, date] | None]] = []
     tokens: dict[str, bool] = {}
     ascii_text = low.isascii()
-    for kind, pat, need, token, part in PLAN:
-        if need and present.isdisjoint(need):
-            continue  # substring tests are far cheaper than the patterns, which then run on few clauses
+    for kind, pat, token, part in _plan(words, digit):
         if part and ascii_text and not any(map(low.__contains__, part)):
             continue
+        if kind == "quarter" and s.find("Q", lo, hi) < 0:
+            continue  # "Q1 2010": the one pattern whose literal no word test above covers
         if token:
             if token not in tokens:
                 tokens[token] = TOKENS[token].search(s, lo, hi) is not None

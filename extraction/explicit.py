@@ -24,6 +24,11 @@ CAPS = re.compile(r"(?!(?:FM|FROM|INFO|CC|SUBJ(?:ECT)?)\b)(?P<owner>[A-Z][A-Z.&'
                   r"(?!SECSTATE\b)(?P<verb>[A-Z]{3,})\b")
 HEADING = re.compile(r"(?:#{1,6} +)?(?i:(?:next +steps?|action +items?|actions|follow-?ups?|to-?dos?|action +requests?))"
                      r" *:? *$")
+# What a CHECKBOX or LABEL match can open with (a mark, or a label's first two letters, any case);
+# CAPS needs " TO ". Outside ASCII `re` folds case its own way, so there the patterns decide.
+LINE_FIRST = "-*+•[#"
+LABEL_OPENS = frozenset(("ac", "ne", "to", "re", "de", "ai"))
+HEADING_FIRST = "#nNaAfFtT"  # what a HEADING match can open with (outside ASCII the pattern decides)
 
 # A previous action reviewed as finished: not a follow-up any more.
 DONE = re.compile(r"(?:[-–—:,(]|\bis|\bwas) *(?:done|completed|complete|closed|finished|delivered|sent)\b(?![ -]*(?:by|on|in|before)\b)",
@@ -53,12 +58,18 @@ NOT_NAMES = frozenset("It This That There These Those They We He She The A An Se
 
 def is_heading(text: str) -> bool:
     """A line such as "Next steps:" that makes the bullets under it action items."""
-    return bool(HEADING.fullmatch(text.strip()))
+    t = text.strip()
+    if t[:1] not in HEADING_FIRST and t[:1].isascii():
+        return False  # what every line pays: one test instead of the pattern
+    return bool(HEADING.fullmatch(t))
 
 
 def explicit(ctx: Ctx, a: int, b: int, in_section: bool) -> list[Cand] | None:
     """Items from a labelled line at flat[a:b]; [] for a done checkbox; None if not such a line."""
     t = ctx.flat[a:b]
+    if not in_section and t[:1] not in LINE_FIRST and t[:2].lower() not in LABEL_OPENS and t[:2].isascii() \
+            and " TO " not in t:
+        return None  # cannot be a checkbox, a label or "CLERK TO ...": most lines, without three patterns
     kind, conf = Kind.action, 0.92
     m = CHECKBOX.match(t)
     if m:

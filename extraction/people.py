@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from extraction.wordtrie import opening, trie_pattern
+from extraction.wordtrie import trie_pattern
 from models.errors import InvalidInput
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "config" / "directory.yaml"
@@ -52,15 +52,23 @@ class Directory:
     _lower: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> name
     _alias_re: re.Pattern[str] | None = None
     _side_re: re.Pattern[str] | None = None
+    # normalise()'s answers: a record names the same few parties again and again.
+    _normal: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def compile(self) -> Directory:
+        self._normal.clear()
         for alias, name in self.aliases.items():
             self._lower.setdefault(alias.lower(), name)
-        # Longest first ("Russian Customs Academy" over "Russian Customs"), factored by prefix for speed.
-        self._alias_re = re.compile(rf"(?<![\w.])(?:{trie_pattern(self.aliases)})(?![\w])")
+        # Longest first ("Russian Customs Academy" over "Russian Customs"), factored by prefix for speed;
+        # the lookahead of first letters (case-sensitive, as the aliases are) lets `re` skip to them.
+        first = "".join(sorted({re.escape(a[0]) for a in self.aliases if a}))
+        look = f"(?=[{first}])" if first and "" not in self.aliases else ""
+        self._alias_re = re.compile(rf"{look}(?<![\w.])(?:{trie_pattern(self.aliases)})(?![\w])")
         sides = "|".join(re.escape(s) for s in sorted(self.sides, key=len, reverse=True)) or r"(?!x)x"
+        # Every match opens with "the" or an adjective's first letter, as written: the pattern is
+        # case-sensitive, so a case-sensitive lookahead skips "T", "a", "r", "u" and rules out no match.
         first = "t" + "".join(sorted({re.escape(s[0]) for s in self.sides}))  # "the US side"
-        self._side_re = re.compile(rf"{opening(first)}\b(?:the +)?(?P<adj>{sides}) +"
+        self._side_re = re.compile(rf"(?=[{first}])\b(?:the +)?(?P<adj>{sides}) +"
                                    r"(?:side|delegation|team|group|experts|party)\b")
         return self
 
@@ -75,6 +83,14 @@ class Directory:
         """The directory's name for `name` (an alias, a titled name, any case); else as written."""
         if not name:
             return name
+        known = self._normal.get(name)
+        if known is None:
+            if len(self._normal) > 10_000:  # bounded: the directory outlives records
+                self._normal.clear()
+            known = self._normal[name] = self._normalise(name)
+        return known
+
+    def _normalise(self, name: str) -> str:
         raw = " ".join(name.split()).strip(" ,.;:")
         raw = HONORIFIC.sub("", raw)
         raw = POSSESSIVE.sub("", raw)

@@ -115,7 +115,8 @@ def fix_articles(s: str) -> str:
             not word[:2].isupper() and word[0].lower() in "aeiou" and not sounds_w)
         art = ("An" if m.group(1)[0] == "A" else "an") if vowel else ("A" if m.group(1)[0] == "A" else "a")
         return f"{art} {word}"
-    return ARTICLE.sub(pick, s)
+    # Every match holds "a ", "A ", "an " or "An ": most titles have no article to fix.
+    return ARTICLE.sub(pick, s) if "a " in s or "A " in s or "an " in s or "An " in s else s
 
 
 REL_INCLUDE = re.compile(r",? +(?:which|that) +(?:will +)?(?:include|includes|involve|involves|cover|covers)"
@@ -130,9 +131,12 @@ TOPICAL_PP = re.compile(r" (?:on|about|in|for|of) +(?:[\w-]+ +){0,2}[A-Z]{2,}[\w
 def tidy(phrase: str) -> str:
     """Cut an object phrase down to its core: no asides, relative clauses or long tails."""
     p = " ".join(phrase.split())
-    p = REL_INCLUDE.sub(r" with \1", p)
-    p = PARENS.sub("", p)
-    p = CLAUSE_CUT.split(p, maxsplit=1)[0]
+    if "which" in p or "that" in p:  # the literals each pattern needs: most phrases have neither
+        p = REL_INCLUDE.sub(r" with \1", p)
+    if "(" in p:
+        p = PARENS.sub("", p)
+    cut = CLAUSE_CUT.search(p)
+    p = p[:cut.start()] if cut else p
     m = RELATIVE.search(p)
     if m:
         rest = p[m.start():]
@@ -154,12 +158,15 @@ def tidy(phrase: str) -> str:
     return " ".join(words).strip(" .")
 
 
+GROUP_ENDS = BOUNDARY - {"and"}  # once, not a set difference per word
+
+
 def _noun_group(np: str) -> list[str]:
     """The words before the first preposition: 'the Program Review with ...' -> [..., 'program', 'review']."""
     out = []
-    for w in np.split()[:8]:
+    for w in np.split(maxsplit=8)[:8]:  # the first eight words, without splitting the rest
         lw = w.lower().strip(".,;:'’")
-        if lw in BOUNDARY - {"and"}:
+        if lw in GROUP_ENDS:
             break
         if lw.endswith(("'s", "’s")):
             lw = lw[:-2]
@@ -189,7 +196,9 @@ def drop_soft(np: str) -> str:
 
 def title_from_vp(vp: str) -> str:
     """'help arrange a tour ...' / 'organizing and implementing a tour' -> 'Arrange a tour ...'."""
-    p = tidy(VP_LEAD.sub("", vp.strip()))
+    p = vp.strip()
+    lead = VP_LEAD.match(p)  # anchored: at most one match, at the start
+    p = tidy(p[lead.end():] if lead else p)
     words = p.split()
     if words and words[0].lower().endswith("ing"):
         words[0] = base_verb(words[0])

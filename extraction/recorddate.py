@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from extraction.dates import PATTERNS, month_number, resolve_window
+from extraction.dates import PATTERNS
+from extraction.windows import month_number, resolve_window
 
 DTG = re.compile(r"\b(?P<d>[0-3]\d)(?P<h>[0-2]\d)(?P<mi>[0-5]\d)Z +(?P<mon>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|"
                  r"OCT|NOV|DEC) +(?P<y>\d{2})\b", re.IGNORECASE)
