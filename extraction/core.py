@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,21 +51,36 @@ def extract(text: str, *, source: str | None = None, title: str | None = None,
         return _extract(text, source, title, d)
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a record is read, then restore it.
+class _CyclePause:
+    """Pause the cyclic garbage collector while records are read, then restore it.
 
     Extraction makes some hundred thousand short-lived match objects and tuples, none of them
     in a cycle (reference counting frees them all), and a full collection traversing the
     process's heap on a 2 MB record cost 4-5% of its time; nothing collectable is left behind.
+    Counted, because the collector is process-wide: with two threads extracting at once
+    (the API), the first to finish must not turn it back on, nor the last leave it off.
     """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+
+    def __init__(self) -> None:
+        self.lock, self.depth, self.was_enabled = threading.Lock(), 0, False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self.lock:
+            if self.depth == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.depth += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.depth -= 1
+                if self.depth == 0 and self.was_enabled:
+                    gc.enable()
+
+
+_no_cycle_collection = _CyclePause()
 
 
 def _extract(text: str, source: str | None, title: str | None, d: Directory) -> ExtractionResult:

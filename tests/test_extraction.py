@@ -246,3 +246,20 @@ def test_evidence_is_the_exact_span_everywhere() -> None:
             for item in extract(variant).items:
                 assert item.evidence == variant[item.evidence_start:item.evidence_end], (path.name, item.title)
                 assert item.evidence.strip() == item.evidence and 0 < item.confidence <= 1
+
+
+def test_overlapping_extractions_leave_the_cycle_collector_as_they_found_it():
+    """Two threads extracting at once (the API): the collector is back on only when both are done."""
+    import gc
+
+    from extraction.core import _no_cycle_collection
+
+    assert gc.isenabled()
+    for last in ("first", "second"):
+        first, second = _no_cycle_collection(), _no_cycle_collection()
+        first.__enter__()
+        second.__enter__()
+        (second if last == "first" else first).__exit__(None, None, None)
+        assert not gc.isenabled()  # the other one is still reading
+        (first if last == "first" else second).__exit__(None, None, None)
+        assert gc.isenabled()
