@@ -30,7 +30,7 @@ ITEMS = int(os.environ.get("BENCH_API_ITEMS", "2000"))
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "250"))  # per client per phase
 WORKERS = int(os.environ.get("BENCH_API_WORKERS", "2"))  # uvicorn processes
-CLIENT_PROCESSES = min(CLIENTS, int(os.environ.get("BENCH_API_CLIENT_PROCESSES", "1")))
+CLIENT_PROCESSES = min(CLIENTS, int(os.environ.get("BENCH_API_CLIENT_PROCESSES", "2")))
 
 
 def free_port() -> int:
