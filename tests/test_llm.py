@@ -7,7 +7,7 @@ import os
 import subprocess
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -16,6 +16,7 @@ import pytest
 from extraction import extract
 from extraction.llm import LLMConfig, extract_llm
 from models import Kind
+from receivers import QuietHTTPServer
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = "sk-test-not-a-real-key-1234"
@@ -62,7 +63,7 @@ class Model(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def model() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Model)
+    server = QuietHTTPServer(("127.0.0.1", 0), Model)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     Model.seen, Model.hold = [], False
