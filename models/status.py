@@ -41,24 +41,23 @@ ACTIVE: frozenset[Status] = frozenset({Status.open, Status.in_progress, Status.w
 CLOSED: frozenset[Status] = frozenset({Status.done, Status.cancelled, Status.rejected})
 
 
-def parse_status(value: str) -> Status:
-    """The Status named by `value` (case and dashes forgiven), or InvalidInput."""
+def _parse(enum: type[Enum], value: str, what: str):
     key = value.strip().lower().replace("-", "_").replace(" ", "_")
     try:
-        return Status(key)
+        return enum(key)
     except ValueError:
-        names = ", ".join(s.value for s in Status)
-        raise InvalidInput(f"unknown status {value!r}; use one of: {names}") from None
+        names = ", ".join(member.value for member in enum)
+        raise InvalidInput(f"unknown {what} {value!r}; use one of: {names}") from None
+
+
+def parse_status(value: str) -> Status:
+    """The Status named by `value` (case, dashes and spaces forgiven), or InvalidInput."""
+    return _parse(Status, value, "status")
 
 
 def parse_kind(value: str) -> Kind:
     """The Kind named by `value` (case, dashes and spaces forgiven), or InvalidInput."""
-    key = value.strip().lower().replace("-", "_").replace(" ", "_")
-    try:
-        return Kind(key)
-    except ValueError:
-        names = ", ".join(k.value for k in Kind)
-        raise InvalidInput(f"unknown kind {value!r}; use one of: {names}") from None
+    return _parse(Kind, value, "kind")
 
 
 def allowed_from(current: Status) -> list[str]:
