@@ -12,7 +12,7 @@ from api.schemas import CommentIn, ItemDetail, ItemPage, ItemPatch, MentionPubli
 from flows.ops import change_item
 from models import ActionItem, ActionItemPublic, ActionItemUpdate, InvalidInput, Kind, Status
 from models import items as item_ops
-from models.status import CLOSED
+from models.status import OPEN_LIKE
 from models.tables import ActionEventPublic
 
 router = APIRouter(tags=["items"])
@@ -54,7 +54,7 @@ def list_items(_: Viewer, db: Db, st: State,
                limit: Annotated[int, Query(ge=1, le=500)] = 50,
                offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> ItemPage:
     """Items matching every filter given, sorted (`-` reverses), a page at a time."""
-    statuses = status or ([] if all else [s for s in Status if s not in CLOSED])
+    statuses = status or ([] if all else list(OPEN_LIKE))
     today = st.clock().astimezone(st.policy.zone).date()
     filters = dict(status=statuses, owner=owner, counterpart=counterpart,
                    kind=kind.value if kind else None, overdue_on=today if overdue else None,

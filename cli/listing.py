@@ -19,9 +19,8 @@ from models.engine import make_engine
 from models.errors import InvalidInput
 from models.query import ITEMS, item_filters, item_order
 from models.schema import ensure_schema
-from models.status import CLOSED, Status, parse_kind
+from models.status import OPEN_LIKE, Status, parse_kind
 
-OPEN_LIKE = [s for s in Status if s not in CLOSED]  # what `list` shows without --status or --all
 
 
 def check_format(value: str) -> str:
@@ -48,7 +47,7 @@ def list_text(*, settings: Settings, statuses: list[Status], all_: bool, owner: 
               now: str | None) -> str:
     """What `followup list` prints: a count, a table or JSON."""
     if not statuses and not all_:
-        statuses = OPEN_LIKE
+        statuses = list(OPEN_LIKE)
     overdue_on = now_from(now, settings).astimezone(settings.policy.zone).date() if overdue else None
     where = item_filters(ITEMS.c, status=statuses, owner=owner,
                          kind=parse_kind(kind).value if kind else None, overdue_on=overdue_on)

@@ -8,7 +8,7 @@ import secrets
 from config.settings import ConfigError, Settings
 
 
-def api_secret(settings: Settings, *, create: bool = True) -> str:
+def api_secret(settings: Settings) -> str:
     """FOLLOWUP_API_SECRET, else one generated once and kept (mode 600) in the data dir.
 
     The generated one is fine for a single machine; an API reachable from other
@@ -22,8 +22,6 @@ def api_secret(settings: Settings, *, create: bool = True) -> str:
     path = settings.data_dir / "api-secret"
     if path.is_file():
         return path.read_text(encoding="ascii").strip()
-    if not create:
-        raise ConfigError("no API secret: set FOLLOWUP_API_SECRET")
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(32)
     # O_EXCL: two processes starting at once must not end up with different secrets.

@@ -12,13 +12,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from extraction import ExtractionResult
-from models import ACTIVE, ActionEvent, ActionItem, MeetingRecord, Status
+from models import ACTIVE, OPEN_LIKE, ActionEvent, ActionItem, MeetingRecord, Status
 from models import items as item_ops
 from models.clock import as_utc
 
 TABLE_ROWS = 300  # a keyed artifact also travels as an event: keep it to hundreds of rows
 DIGEST_HORIZON_DAYS = 14
-OPEN_LIKE = [*ACTIVE, Status.proposed]
 
 
 def _window(item) -> str:

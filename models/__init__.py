@@ -7,10 +7,11 @@ models.schema, models.errors) can be imported without SQLModel and the tables.
 from importlib import import_module
 
 _HOME = {
-    "models.db": ("init_db", "make_engine", "session_scope"),
+    "models.db": ("init_db", "session_scope"),
+    "models.engine": ("make_engine",),
     "models.errors": ("FollowupError", "IllegalTransition", "InvalidInput", "NotFound",
                       "VersionConflict"),
-    "models.status": ("ACTIVE", "CLOSED", "TRANSITIONS", "Kind", "Status", "parse_status"),
+    "models.status": ("ACTIVE", "CLOSED", "OPEN_LIKE", "TRANSITIONS", "Kind", "Status", "parse_status"),
     "models.tables": ("ActionEvent", "ActionItem", "ActionItemCreate", "ActionItemPublic",
                       "ActionItemUpdate", "Delivery", "ItemMention", "MeetingRecord", "Notification",
                       "NotificationCreate", "NotificationStatus", "RecordCreate", "RecordPublic"),

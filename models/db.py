@@ -9,7 +9,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 import models.tables  # noqa: F401  (registers the tables on the metadata)
-from models.engine import make_engine  # noqa: F401  (models.make_engine)
 
 
 def init_db(engine: Engine) -> None:

@@ -39,3 +39,9 @@ class VersionConflict(FollowupError):
 
 class SchemaTooNew(FollowupError):
     """The database was migrated by a newer followup than this one."""
+
+
+def check_window(start, end) -> None:
+    """A due window must not end before it starts (dates or None)."""
+    if start and end and start > end:
+        raise InvalidInput(f"due window starts ({start}) after it ends ({end})")

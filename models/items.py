@@ -14,8 +14,8 @@ from sqlmodel import Session, col, select
 
 from models.clock import as_utc
 from models.query import item_filters, item_order
-from models.errors import InvalidInput, NotFound, VersionConflict
-from models.status import ACTIVE, Status, check_transition
+from models.errors import NotFound, VersionConflict, check_window
+from models.status import CLOSED, OPEN_LIKE, Status, check_transition
 from models.tables import (
     ActionEvent,
     ActionItem,
@@ -91,7 +91,7 @@ def get_record(*, session: Session, record_id: int) -> MeetingRecord:
 def find_matching_item(*, session: Session, item_in: ActionItemCreate) -> ActionItem | None:
     """A known, not closed item that `item_in` is another mention of (same title)."""
     wanted = normalise_title(item_in.title)
-    open_like = [s.value for s in (*ACTIVE, Status.proposed)]
+    open_like = [s.value for s in OPEN_LIKE]
     rows = session.exec(
         select(ActionItem).where(col(ActionItem.status).in_(open_like))
         .where(func.lower(ActionItem.title) == wanted)
@@ -101,7 +101,7 @@ def find_matching_item(*, session: Session, item_in: ActionItemCreate) -> Action
 
 def open_items_for_linking(*, session: Session) -> list[tuple[int, str, str | None]]:
     """(id, title, evidence) of every item a new record could mention: not closed."""
-    open_like = [s.value for s in (*ACTIVE, Status.proposed)]
+    open_like = [s.value for s in OPEN_LIKE]
     rows = session.exec(select(ActionItem.id, ActionItem.title, ActionItem.evidence)
                         .where(col(ActionItem.status).in_(open_like))).all()
     return [(i, t, e) for i, t, e in rows]
@@ -162,7 +162,7 @@ def _report(session: Session, item: ActionItem, record: MeetingRecord, rep: Item
     if rep.progress:
         _event(session, item, kind="progress-reported", actor=actor, at=at,
                note=f"record {record.id} reports progress: \"{quote}\"")
-    elif rep.done and Status(item.status) not in (Status.done, Status.cancelled, Status.rejected):
+    elif rep.done and Status(item.status) not in CLOSED:
         # Only a proposal: the status stays as it is until a person confirms.
         _event(session, item, kind="done-proposed", actor=actor, at=at,
                note=f"record {record.id} reports it done, confirm or ignore: \"{quote}\"")
@@ -171,8 +171,7 @@ def _report(session: Session, item: ActionItem, record: MeetingRecord, rep: Item
 def create_item(*, session: Session, item_in: ActionItemCreate, record_id: int | None,
                 now: datetime, actor: str, status: Status = Status.proposed) -> ActionItem:
     at = as_utc(now)
-    if item_in.due_start and item_in.due_end and item_in.due_start > item_in.due_end:
-        raise InvalidInput(f"due window starts ({item_in.due_start}) after it ends ({item_in.due_end})")
+    check_window(item_in.due_start, item_in.due_end)
     item = ActionItem(**item_in.model_dump(), status=status, record_id=record_id,
                       created_at=at, updated_at=at)
     session.add(item)
@@ -268,8 +267,7 @@ def update_item(*, session: Session, item_id: int, item_in: ActionItemUpdate, ac
         if new != old:
             changes[name] = [old, new]
     start, end = (changes[n][1] if n in changes else getattr(item, n) for n in ("due_start", "due_end"))
-    if start and end and start > end:
-        raise InvalidInput(f"due window starts ({start}) after it ends ({end})")
+    check_window(start, end)
     if not changes and note is None:
         return item
     _bump(session, item, at, {name: new for name, (_, new) in changes.items()})

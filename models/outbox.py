@@ -95,21 +95,20 @@ def get_notification(*, session: Session, notification_id: int) -> Notification:
     return n
 
 
+def _ready(at: datetime):
+    """Pending, failed and due for retry, or with a lapsed claim."""
+    return and_(col(Notification.status).in_([NS.pending, NS.failed, NS.sending]),
+                Notification.next_attempt_at <= at)
+
+
 def due_notification_ids(*, session: Session, now: datetime, limit: int = 100) -> list[int]:
     """Messages ready to send: pending, failed and due for retry, or with a lapsed claim."""
-    at = as_utc(now)
-    ready = col(Notification.status).in_([NS.pending, NS.failed, NS.sending])
-    stmt = (select(Notification.id).where(ready).where(Notification.next_attempt_at <= at)
+    stmt = (select(Notification.id).where(_ready(as_utc(now)))
             .order_by(Notification.next_attempt_at, Notification.id).limit(limit)
             # PostgreSQL: rows another dispatcher is claiming right now are passed over,
             # not waited for (SQLite has one writer at a time and ignores this).
             .with_for_update(skip_locked=True))
     return list(session.exec(stmt).all())
-
-
-def _ready(at: datetime):
-    return and_(col(Notification.status).in_([NS.pending, NS.failed, NS.sending]),
-                Notification.next_attempt_at <= at)
 
 
 def claim_notification(*, session: Session, notification_id: int, now: datetime,
@@ -138,16 +137,16 @@ def claim_due(*, session: Session, now: datetime, lease: timedelta, token: str, 
         session.execute(update(Notification).where(col(Notification.id).in_(chosen), _ready(at))
                         .values(status=NS.sending, next_attempt_at=at + lease, claim_token=token)
                         .execution_options(synchronize_session=False))
+        # populate_existing: a copy already in this session gets the claim's new values.
         rows = session.exec(select(Notification).where(col(Notification.id).in_(chosen))
                             .where(Notification.claim_token == token)
                             .where(Notification.status == NS.sending)
-                            .order_by(Notification.next_attempt_at, Notification.id)).all()
+                            .order_by(Notification.next_attempt_at, Notification.id)
+                            .execution_options(populate_existing=True)).all()
         # All of them taken by another run between our look and our update: that run made
         # progress, so look again rather than report that nothing is due.
         if rows or ids is not None:
             break
-    for n in rows:
-        session.refresh(n)
     return list(rows)
 
 
@@ -221,8 +220,6 @@ def requeue_notification(*, session: Session, notification_id: int, now: datetim
     return n
 
 
-
-
 def list_deliveries(*, session: Session, notification_id: int) -> list[Delivery]:
     """One message's result at each target it was sent to."""
     get_notification(session=session, notification_id=notification_id)
@@ -232,8 +229,9 @@ def list_deliveries(*, session: Session, notification_id: int) -> list[Delivery]
 
 def requeue_dead(*, session: Session, now: datetime) -> list[int]:
     """Every dead message back to pending (e.g. after fixing a channel); their ids."""
-    ids = list(session.exec(select(Notification.id).where(Notification.status == NS.dead)
-                            .order_by(Notification.id)).all())
-    for nid in ids:
-        requeue_notification(session=session, notification_id=nid, now=now)
-    return ids
+    ids = session.execute(update(Notification).where(Notification.status == NS.dead)
+                          .values(status=NS.pending, attempts=0, next_attempt_at=as_utc(now),
+                                  claim_token=None)
+                          .returning(Notification.id)
+                          .execution_options(synchronize_session=False)).scalars().all()
+    return sorted(ids)

@@ -39,6 +39,8 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 # Items someone is expected to act on: these get reminders and escalations.
 ACTIVE: frozenset[Status] = frozenset({Status.open, Status.in_progress, Status.waiting})
 CLOSED: frozenset[Status] = frozenset({Status.done, Status.cancelled, Status.rejected})
+# Everything not closed: what `list`, the API and the dashboard show by default, what the sweep reads.
+OPEN_LIKE: tuple[Status, ...] = tuple(s for s in Status if s not in CLOSED)
 
 
 def _parse(enum: type[Enum], value: str, what: str):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from models.errors import InvalidInput
+from models.errors import InvalidInput, check_window
 from models.status import Kind, Status, parse_status
 
 FORMATS = ("jsonl", "taskwarrior")
@@ -72,9 +72,10 @@ def _moment(value, name: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _window(start: date | None, end: date | None) -> None:
-    if start and end and start > end:
-        raise InvalidInput(f"due window starts ({start}) after it ends ({end})")
+# What parse_item maps onto columns, and what export writes that an import renews
+# (id, version, record_id); every other key is kept in the created event.
+ITEM_KEYS = frozenset({"title", "kind", "status", "due_start", "due_end", "confidence",
+                       "created_at", "updated_at", *TEXT_FIELDS, "id", "version", "record_id"})
 
 
 def parse_item(obj: dict) -> ImportRow:
@@ -96,7 +97,7 @@ def parse_item(obj: dict) -> ImportRow:
     values["due_end"] = _day(obj.get("due_end"), "due_end")
     if values["due_end"] is None and values["due_start"] is not None:
         values["due_end"] = values["due_start"]  # a start alone is a one-day window
-    _window(values["due_start"], values["due_end"])
+    check_window(values["due_start"], values["due_end"])
     confidence = obj.get("confidence", 1.0)
     if not isinstance(confidence, (int, float)) or isinstance(confidence, bool) \
             or not 0 <= confidence <= 1:
@@ -104,12 +105,7 @@ def parse_item(obj: dict) -> ImportRow:
     values["confidence"] = float(confidence)
     values["created_at"] = _moment(obj.get("created_at"), "created_at")
     values["updated_at"] = _moment(obj.get("updated_at"), "updated_at")
-    known = {"title", "kind", "status", "due_start", "due_end", "confidence",
-             "created_at", "updated_at", *TEXT_FIELDS}
-    # Export writes these; on import the item gets new ones.
-    dropped = {"id", "version", "record_id"}
-    return ImportRow(values=values,
-                     extra={k: v for k, v in obj.items() if k not in known | dropped})
+    return ImportRow(values=values, extra={k: v for k, v in obj.items() if k not in ITEM_KEYS})
 
 
 def _tw_moment(value, name: str) -> datetime | None:

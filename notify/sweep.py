@@ -38,11 +38,10 @@ from models import ActionItem, Notification, NotificationCreate, Status
 from models.clock import as_utc
 from models.bulk import insert_events
 from models.outbox import insert_new, queue_notification
-from models.status import ACTIVE
+from models.status import OPEN_LIKE
 from notify.routing import Routing
 from notify.templates import message_title
 
-SWEPT = (*ACTIVE, Status.proposed)
 EVENT_KIND = {"reminder": "reminded", "triage": "reminded", "overdue": "escalated",
               "nudge": "nudged"}
 
@@ -144,7 +143,7 @@ def due_notices(*, item: ActionItem, policy: Policy, now: datetime,
     `zone` is the owner's time zone where the directory gives one, else the office's.
     """
     status = Status(item.status)
-    if status not in SWEPT:
+    if status not in OPEN_LIKE:
         return []
     at, zone = as_utc(now), zone or policy.zone
     if item.due_end is None:
@@ -185,7 +184,7 @@ def run_sweep(*, session: Session, policy: Policy, routing: Routing, now: dateti
     # Nudges count office-calendar days, so allow a day (and a DST hour) of slack here.
     stale_cut = at - timedelta(days=policy.stale_after_days) + timedelta(days=1, hours=2)
     candidates = (select(*ITEM_COLUMNS)
-                  .where(col(ActionItem.status).in_([s.value for s in SWEPT]))
+                  .where(col(ActionItem.status).in_([s.value for s in OPEN_LIKE]))
                   .where(or_(and_(col(ActionItem.due_end).is_not(None), ActionItem.due_end <= horizon),
                              and_(col(ActionItem.due_end).is_(None), ActionItem.updated_at <= stale_cut))))
     report, zones = SweepReport(), _Lookups(routing, zone)

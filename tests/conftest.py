@@ -94,6 +94,17 @@ def db_url(request, tmp_path, monkeypatch) -> str:
 
 
 @pytest.fixture
+def sqlite_engine(tmp_path):
+    """A migrated SQLite file of this test's own, for tests that run on SQLite only."""
+    from models import init_db, make_engine
+
+    eng = make_engine(f"sqlite:///{tmp_path}/t.db")
+    init_db(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
 def engine(db_url):
     from models import init_db, make_engine
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from config import Policy
 from config.settings import DispatchPolicy
-from models import Delivery, Notification, NotificationCreate, init_db, make_engine, session_scope
+from models import Delivery, Notification, NotificationCreate, session_scope
 from models.outbox import queue_notification
 from notify import load_apprise
 from receivers import SmtpReceiver, WebhookReceiver, write_apprise_config
@@ -25,11 +25,8 @@ def policy(**dispatch) -> Policy:
 
 
 @pytest.fixture
-def engine(tmp_path):
-    eng = make_engine(f"sqlite:///{tmp_path}/t.db")
-    init_db(eng)
-    yield eng
-    eng.dispose()
+def engine(sqlite_engine):
+    return sqlite_engine  # these tests run on SQLite only
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from config import Policy
 from models import ActionEvent, ActionItem, ActionItemCreate, Notification, RecordCreate, Status
-from models import init_db, make_engine, session_scope
+from models import session_scope
 from models import items as item_ops
 from notify import (Notice, Routing, due_notices, load_routing, queue_item_notices,
                     queue_status_change, run_sweep)
@@ -169,11 +169,8 @@ def test_nudges_count_office_days_across_a_dst_change():
 # --- the sweep over a database -------------------------------------------------------------
 
 @pytest.fixture
-def engine(tmp_path):
-    eng = make_engine(f"sqlite:///{tmp_path}/t.db")
-    init_db(eng)
-    yield eng
-    eng.dispose()
+def engine(sqlite_engine):
+    return sqlite_engine  # these tests run on SQLite only
 
 
 def add(session, title, *, due_end=None, status=Status.open, owner=None, record_id=None,
