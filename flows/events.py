@@ -95,9 +95,9 @@ def _audit_dict(ev) -> dict:
 
 
 def _after_flush(session, _ctx) -> None:
-    new = [_audit_dict(o) for o in session.new if isinstance(o, ActionEvent)]
-    if new:
-        session.info.setdefault(PENDING, []).extend(new)
+    new = [o for o in session.new if isinstance(o, ActionEvent)]
+    if new and api_configured():  # as for bulk rows: with no API they would be dropped at commit
+        session.info.setdefault(PENDING, []).extend(_audit_dict(o) for o in new)
 
 
 def _after_bulk_events(session, rows: list[dict]) -> None:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from extraction import ExtractionResult
-from models import ACTIVE, OPEN_LIKE, ActionEvent, ActionItem, MeetingRecord, Status
+from models import ACTIVE, OPEN_LIKE, ActionEvent, ActionItem, Status
 from models import items as item_ops
 from models.clock import as_utc
 
@@ -39,21 +39,13 @@ def action_items_table(*, session: Session, now: datetime, zone: ZoneInfo,
     today = as_utc(now).astimezone(zone).date()
     total = item_ops.count_items(session=session, status=OPEN_LIKE)
     items = item_ops.list_items(session=session, status=OPEN_LIKE, limit=limit)
-    titles = _record_titles(session, {i.record_id for i in items})
+    titles = item_ops.record_titles(session=session, ids=(i.record_id for i in items))
     rows = [{"id": i.id, "title": i.title, "kind": i.kind.value if hasattr(i.kind, "value") else i.kind,
              "owner": i.owner or "-", "counterpart": i.counterpart or "-",
              "status": getattr(i.status, "value", i.status), "due": _window(i),
              "days_left": (i.due_end - today).days if i.due_end else None,
              "source_record": titles.get(i.record_id, "-")} for i in items]
     return rows, total
-
-
-def _record_titles(session: Session, ids: set) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return dict(session.exec(select(MeetingRecord.id, MeetingRecord.title)
-                             .where(col(MeetingRecord.id).in_(ids))).all())
 
 
 def table_description(shown: int, total: int, api_url: str | None) -> str:

@@ -81,6 +81,15 @@ def get_record_by_hash(*, session: Session, digest: str) -> MeetingRecord | None
     return session.exec(select(MeetingRecord).where(MeetingRecord.content_hash == digest)).first()
 
 
+def record_titles(*, session: Session, ids) -> dict[int, str]:
+    """{record id: title} of the records `ids` name (None ids are ignored)."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(session.exec(select(MeetingRecord.id, MeetingRecord.title)
+                             .where(col(MeetingRecord.id).in_(ids))).all())
+
+
 def get_record(*, session: Session, record_id: int) -> MeetingRecord:
     record = session.get(MeetingRecord, record_id)
     if record is None:

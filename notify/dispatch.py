@@ -56,7 +56,6 @@ class DispatchReport:
     sent: int = 0
     failed: int = 0
     dead: int = 0
-    skipped: int = 0  # kept for callers; claiming in bulk means nothing is skipped
     outcomes: list[Outcome] = field(default_factory=list)
 
 
@@ -67,61 +66,64 @@ def backoff_delay(*, dispatch: DispatchPolicy, attempts: int, rng: random.Random
     return timedelta(seconds=max(0.0, min(dispatch.backoff_max_seconds, jittered)))
 
 
-def dispatch_due(*, engine: Engine, apprise_obj: apprise.Apprise, policy: Policy, now: datetime,
-                 limit: int = 100, rng: random.Random | None = None, routing: Routing | None = None,
-                 links_for: LinksFor | None = None) -> DispatchReport:
-    """Send up to `limit` due messages; each ends sent, failed (retry later) or dead.
-
-    Messages not worded yet are worded as of `now` (owners' zones from `routing`,
-    one-click links from `links_for`) in the transaction that claims them.
-    """
-    at, rng = as_utc(now), rng or random.Random()
-    dispatch = policy.dispatch
-    token = uuid.uuid4().hex
-    with session_scope(engine) as session:
-        claimed = claim_due(session=session, now=at, limit=limit, token=token,
-                            lease=timedelta(seconds=dispatch.lease_seconds))
-        word_claimed(session=session, notifications=claimed, now=at, office=policy.zone,
-                     routing=routing, links_for=links_for)
-        done = delivered_targets_of(session=session, notification_ids=[n.id for n in claimed])
-    report = DispatchReport()
-    if not claimed:
-        return report
-    channels = Channels(apprise_obj, dispatch.per_channel, dispatch.min_interval_seconds)
-    # Draw the jitter up front, in claim order: an injected rng gives the same delays
-    # whatever order the workers finish in.
-    retry_at = {n.id: at + backoff_delay(dispatch=dispatch, attempts=n.attempts + 1, rng=rng)
-                for n in claimed}
-    with watching_apprise(channels) as logs, ThreadPoolExecutor(
-            max_workers=min(dispatch.workers, len(claimed)),
-            thread_name_prefix="followup-dispatch") as pool:
-        outcomes = list(pool.map(lambda n: _dispatch_one(
-            engine=engine, channels=channels, dispatch=dispatch, n=n,
-            done=done.get(n.id, set()), now=at, retry_at=retry_at[n.id], logs=logs), claimed))
-    for outcome in outcomes:
-        report.outcomes.append(outcome)
-        setattr(report, outcome.status, getattr(report, outcome.status) + 1)
-    return report
+def dispatch_due(*, limit: int = 100, **kwargs) -> DispatchReport:
+    """Send up to `limit` due messages (one claim); each ends sent, failed (retry later)
+    or dead. `kwargs` are dispatch_backlog's."""
+    return dispatch_backlog(limit=limit, batch=limit, **kwargs)
 
 
-def dispatch_backlog(*, limit: int | None = None, batch: int = 100, **kwargs) -> DispatchReport:
+def dispatch_backlog(*, engine: Engine, apprise_obj: apprise.Apprise, policy: Policy,
+                     now: datetime, limit: int | None = None, batch: int = 100,
+                     rng: random.Random | None = None, routing: Routing | None = None,
+                     links_for: LinksFor | None = None) -> DispatchReport:
     """Send due messages `batch` at a time until none is due or `limit` have been tried.
 
     Claiming a batch at a time lets several dispatchers share a large backlog (a
-    first sweep over a big office) and keeps memory flat; `kwargs` go to dispatch_due.
+    first sweep over a big office) and keeps memory flat. Messages not worded yet
+    are worded as of `now` (owners' zones from `routing`, one-click links from
+    `links_for`) in the transaction that claims them. A target that timed out is
+    not called again in the run.
     """
+    at, rng = as_utc(now), rng or random.Random()
+    channels = Channels(apprise_obj, policy.dispatch.per_channel, policy.dispatch.min_interval_seconds)
     total = DispatchReport()
-    while limit is None or len(total.outcomes) < limit:
-        size = batch if limit is None else min(batch, limit - len(total.outcomes))
-        report = dispatch_due(limit=size, **kwargs)
-        total.sent, total.failed = total.sent + report.sent, total.failed + report.failed
-        total.dead += report.dead
-        total.outcomes.extend(report.outcomes)
-        # Stop only when a claim finds nothing: a short one may just mean another
-        # dispatcher took part of the batch a moment ago.
-        if not report.outcomes:
-            break
+    with watching_apprise(channels) as logs:
+        while limit is None or len(total.outcomes) < limit:
+            size = batch if limit is None else min(batch, limit - len(total.outcomes))
+            outcomes = _claim_and_send(engine=engine, channels=channels, logs=logs, policy=policy,
+                                       now=at, limit=size, rng=rng, routing=routing,
+                                       links_for=links_for)
+            for outcome in outcomes:
+                total.outcomes.append(outcome)
+                setattr(total, outcome.status, getattr(total, outcome.status) + 1)
+            # Stop only when a claim finds nothing: a short one may just mean another
+            # dispatcher took part of the batch a moment ago.
+            if not outcomes:
+                break
     return total
+
+
+def _claim_and_send(*, engine: Engine, channels: Channels, logs: ThreadLogs, policy: Policy,
+                    now: datetime, limit: int, rng: random.Random, routing: Routing | None,
+                    links_for: LinksFor | None) -> list[Outcome]:
+    dispatch = policy.dispatch
+    with session_scope(engine) as session:
+        claimed = claim_due(session=session, now=now, limit=limit, token=uuid.uuid4().hex,
+                            lease=timedelta(seconds=dispatch.lease_seconds))
+        word_claimed(session=session, notifications=claimed, now=now, office=policy.zone,
+                     routing=routing, links_for=links_for)
+        done = delivered_targets_of(session=session, notification_ids=[n.id for n in claimed])
+    if not claimed:
+        return []
+    # Draw the jitter up front, in claim order: an injected rng gives the same delays
+    # whatever order the workers finish in.
+    retry_at = {n.id: now + backoff_delay(dispatch=dispatch, attempts=n.attempts + 1, rng=rng)
+                for n in claimed}
+    with ThreadPoolExecutor(max_workers=min(dispatch.workers, len(claimed)),
+                            thread_name_prefix="followup-dispatch") as pool:
+        return list(pool.map(lambda n: _dispatch_one(
+            engine=engine, channels=channels, dispatch=dispatch, n=n,
+            done=done.get(n.id, set()), now=now, retry_at=retry_at[n.id], logs=logs), claimed))
 
 
 def _dispatch_one(*, engine: Engine, channels: Channels, dispatch: DispatchPolicy,

@@ -70,6 +70,7 @@ class _Channel:
     name: str  # privacy form, unique within the config
     target: object
     slots: threading.BoundedSemaphore
+    secrets: list[str]  # what to mask in its errors and apprise's log lines
     timed_out: bool = False
 
 
@@ -91,10 +92,11 @@ class Channels:
                 getattr(t, "protocol", None) in SERIAL_SCHEMES else per_channel
             if min_interval is not None:
                 t.request_rate_per_sec = min_interval  # apprise's pause between two sends
-            self.by_id[id(t)] = _Channel(name, t, threading.BoundedSemaphore(limit))
+            self.by_id[id(t)] = _Channel(name, t, threading.BoundedSemaphore(limit),
+                                         target_secrets(t))
 
     def log_filter(self) -> _RedactLogs:
-        return _RedactLogs([s for ch in self.by_id.values() for s in target_secrets(ch.target)])
+        return _RedactLogs([s for ch in self.by_id.values() for s in ch.secrets])
 
     def matching(self, tags: list[str]) -> list[_Channel]:
         return [self.by_id[id(t)] for t in self.apprise_obj.find(tag=tags) if id(t) in self.by_id]
@@ -159,7 +161,7 @@ class Send:
         if not self.done.wait(max(0.0, self.started_at + timeout - time.monotonic())):
             self.channel.timed_out = True
             return TargetResult(name, False, f"no answer within {timeout:g} s (timed out)")
-        return TargetResult(name, self.ok, redact(self.error, target_secrets(self.channel.target)))
+        return TargetResult(name, self.ok, redact(self.error, self.channel.secrets))
 
 
 @contextmanager

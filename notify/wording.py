@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from models import ActionItem, MeetingRecord, Notification
+from models import ActionItem, Notification
+from models.items import record_titles
 from notify.routing import Routing
 from notify.sweep import idle_days
 from notify.templates import render_message
@@ -37,8 +38,7 @@ def word_claimed(*, session: Session, notifications: list[Notification], now: da
         return
     ids = {n.item_id for n in todo if n.item_id is not None}
     items = {i.id: i for i in session.exec(select(ActionItem).where(col(ActionItem.id).in_(ids)))}
-    records = dict(session.exec(select(MeetingRecord.id, MeetingRecord.title).where(col(
-        MeetingRecord.id).in_({i.record_id for i in items.values() if i.record_id is not None}))).all())
+    records = record_titles(session=session, ids=(i.record_id for i in items.values()))
     for n in todo:
         item = items.get(n.item_id)
         if item is None:  # nothing to word it from: send the title alone
