@@ -7,18 +7,15 @@ path (cli.entry), which reaches it without importing Typer, SQLModel or Prefect.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
 
 from cli import parse, render
 from config.settings import Settings
 from models.clock import utcnow
-from models.engine import make_engine
+from models.engine import ready_engine
 from models.errors import InvalidInput
 from models.query import ITEMS, item_filters, item_order
-from models.schema import ensure_schema
 from models.status import OPEN_LIKE, Status, parse_kind
 
 
@@ -31,15 +28,7 @@ def check_format(value: str) -> str:
 
 def now_from(value: str | None, settings: Settings) -> datetime:
     """--now (office time zone unless it has an offset), else the clock."""
-    return parse.parse_now(value, settings.policy.zone) or utcnow()
-
-
-@lru_cache(maxsize=8)
-def read_engine(url: str) -> Engine:
-    """An engine whose schema is at HEAD (one query when it already is; migrated if not)."""
-    engine = make_engine(url)
-    ensure_schema(engine)
-    return engine
+    return parse.parse_now(value, settings.policy.zone) if value else utcnow()
 
 
 def list_text(*, settings: Settings, statuses: list[Status], all_: bool, owner: str | None,
@@ -51,7 +40,7 @@ def list_text(*, settings: Settings, statuses: list[Status], all_: bool, owner: 
     overdue_on = now_from(now, settings).astimezone(settings.policy.zone).date() if overdue else None
     where = item_filters(ITEMS.c, status=statuses, owner=owner,
                          kind=parse_kind(kind).value if kind else None, overdue_on=overdue_on)
-    with read_engine(settings.db_url).connect() as conn:
+    with ready_engine(settings.db_url).connect() as conn:
         if count:
             return str(conn.execute(select(func.count()).select_from(ITEMS).where(*where)).scalar_one())
         stmt = select(*[ITEMS.c[name] for name in render.ROW_FIELDS]).where(*where)

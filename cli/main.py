@@ -15,6 +15,7 @@ from cli import bulk, db, listing, notify_cmds, parse, render, up
 from flows.deps import get_engine, get_settings
 from models import ActionItemUpdate, InvalidInput, parse_status, session_scope
 from models import items as item_ops
+from models.clock import utcnow
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   rich_markup_mode=None,
@@ -32,8 +33,8 @@ def _actor() -> str:
 
 
 def _now(value: str | None, settings=None):
-    # Callers that hold settings pass them: each Settings() reads the policy file again.
-    return listing.now_from(value, settings or get_settings())
+    # Settings (which read the policy file) only for a --now to read in the office zone.
+    return listing.now_from(value, settings or get_settings()) if value else utcnow()
 
 
 _format = listing.check_format

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from sqlalchemy.engine import Engine
 
 from config import Settings
-from models import init_db, make_engine
+from models.engine import ready_engine
 
 
 def get_settings() -> Settings:
@@ -15,15 +13,12 @@ def get_settings() -> Settings:
     return Settings()
 
 
-@lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     """One engine per database URL per process, its tables created on first use."""
     from flows import events
 
-    events.install()  # item changes on this engine become Prefect events (when a server is set)
-    engine = make_engine(url)
-    init_db(engine)
-    return engine
+    events.install()  # item changes become Prefect events (when a server is set); idempotent
+    return ready_engine(url)
 
 
 def get_engine(settings: Settings | None = None) -> Engine:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -26,4 +27,14 @@ def make_engine(url: str) -> Engine:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
+    return engine
+
+
+@lru_cache(maxsize=8)
+def ready_engine(url: str) -> Engine:
+    """One engine per URL per process, its schema at HEAD (one query when it already is)."""
+    from models.schema import ensure_schema
+
+    engine = make_engine(url)
+    ensure_schema(engine)
     return engine
