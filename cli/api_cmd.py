@@ -76,17 +76,17 @@ def link(item_id: Annotated[int, typer.Argument(help="Item id.")],
          action: Annotated[str, typer.Option(help="done, snooze or ack.")] = "done") -> None:
     """Print a signed one-click link for an item (what notifications carry)."""
     from config.secret import api_secret
+    from flows.links import act_url
     from models import InvalidInput
-    from models.links import ACTIONS, sign_link
+    from models.links import ACTIONS
 
     if action not in ACTIONS:
         raise InvalidInput(f"unknown action {action!r}; use done, snooze or ack")
     settings = get_settings()
     with session_scope(get_engine(settings)) as session:
         item = item_ops.get_item(session=session, item_id=item_id)
-    token = sign_link(secret=api_secret(settings), item_id=item.id, version=item.version,
-                      action=action, now=utcnow(), ttl=timedelta(days=settings.link_ttl_days))
-    print(f"{settings.public_url.rstrip('/')}/act/{token}")
+    print(act_url(item=item, action=action, secret=api_secret(settings), base_url=settings.public_url,
+                  now=utcnow(), ttl=timedelta(days=settings.link_ttl_days)))
 
 
 def register(app: typer.Typer) -> None:

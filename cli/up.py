@@ -23,11 +23,11 @@ from typing import Annotated, Optional
 
 import typer
 
+from flows import NO_TELEMETRY
 from models import InvalidInput
 
 STARTUP_TIMEOUT = 180.0  # a fresh Prefect database migrates for ~10 s; 2 busy cores, more
 STOP_TIMEOUT = 20.0
-NO_TELEMETRY = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
 
 
 class AlreadyRunning(InvalidInput):

@@ -8,5 +8,6 @@ import os
 
 # Prefect's server sends analytics to an outside host and its client tracks usage;
 # neither may leave this machine.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
+NO_TELEMETRY = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+for _name, _value in NO_TELEMETRY.items():
+    os.environ.setdefault(_name, _value)

@@ -13,12 +13,18 @@ from models.links import sign_link
 LABELS = (("done", "Mark done"), ("snooze", "Snooze a week"), ("ack", "Acknowledge"))
 
 
+def act_url(*, item: ActionItem, action: str, secret: str, base_url: str, now: datetime,
+            ttl: timedelta) -> str:
+    """A signed link bound to the item's current version: the first one used wins."""
+    return f"{base_url.rstrip('/')}/act/" + sign_link(
+        secret=secret, item_id=item.id, version=item.version, action=action, now=now, ttl=ttl)
+
+
 def link_lines(*, item: ActionItem, secret: str, base_url: str, now: datetime,
                ttl: timedelta) -> dict[str, str]:
-    """Signed links bound to the item's current version: the first one used wins."""
-    base = base_url.rstrip("/")
-    return {label: f"{base}/act/" + sign_link(secret=secret, item_id=item.id, version=item.version,
-                                              action=action, now=now, ttl=ttl)
+    """label -> signed link, one for each action."""
+    return {label: act_url(item=item, action=action, secret=secret, base_url=base_url, now=now,
+                           ttl=ttl)
             for action, label in LABELS}
 
 
