@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,8 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from cli.up import free_port  # noqa: E402  (after the path: the repository's own module)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
@@ -31,12 +32,6 @@ CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "250"))  # per client per phase
 WORKERS = int(os.environ.get("BENCH_API_WORKERS", "2"))  # uvicorn processes
 CLIENT_PROCESSES = min(CLIENTS, int(os.environ.get("BENCH_API_CLIENT_PROCESSES", "2")))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def seed(url: str) -> str:

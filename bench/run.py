@@ -22,6 +22,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 N_ITEMS = int(os.environ.get("BENCH_ITEMS", "20000"))
+FOLLOWUP = str(Path(sys.executable).parent / "followup")
 
 
 def timed(fn, repeat: int = 1) -> float:
@@ -81,13 +82,13 @@ def bench_db(n: int) -> list[tuple[str, str]]:
     url = f"sqlite:///{tmp / 'bench.db'}"
     rows = [(f"bulk insert {n:,} items (SQLAlchemy core)", f"{seed_items(url, n):.2f} s")]
     env = os.environ | {"FOLLOWUP_DATABASE_URL": url}
-    cmd = [str(Path(sys.executable).parent / "followup"), "list", "--overdue", "--count",
+    cmd = [FOLLOWUP, "list", "--overdue", "--count",
            "--now", "2010-03-01T09:00"]
     subprocess.run(cmd, env=env, check=True, capture_output=True)
     wall = timed(lambda: subprocess.run(cmd, env=env, check=True, capture_output=True), repeat=5)
     rows.append((f"`followup list --overdue --count` over {n:,} items (process wall)", f"{wall:.2f} s"))
     for args in (["--limit", "50"], []):
-        cmd = [str(Path(sys.executable).parent / "followup"), "list", *args]
+        cmd = [FOLLOWUP, "list", *args]
         wall = timed(lambda: subprocess.run(cmd, env=env, check=True, capture_output=True), repeat=3)
         rows.append((f"`followup list {' '.join(args)}` over {n:,} items (process wall)".replace(" `", "`"),
                      f"{wall:.2f} s"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -100,19 +101,17 @@ def strip_due(phrase: str, due: Due | None) -> str:
     p = " ".join(phrase.split())
     if due is None:
         return p.strip(" .,;:")
-    pat = _DUE_WORDS.get(due.text)
-    if pat is None:  # one pattern per due text: the same phrases come back clause after clause
-        if len(_DUE_WORDS) > 4096:
-            _DUE_WORDS.clear()
-        words = r"\s+".join(re.escape(w) for w in due.text.split())
-        pat = _DUE_WORDS[due.text] = re.compile(_DUE_LEAD + words + _DUE_TAIL)
-    p = pat.sub(" ", p, count=1)
+    p = _due_words(due.text).sub(" ", p, count=1)
     return " ".join(p.split()).strip(" .,;:")
 
 
 _DUE_LEAD = r"(?:\b(?:later|earlier|sometime)\s+)?(?:\b(?:in|on|at|for|during|from|within)\s+)?"
 _DUE_TAIL = r"(?:\s+(?:of|from|after)\s+(?:receipt|signature|approval|(?:the|its)\s+[\w-]+))?"
-_DUE_WORDS: dict[str, re.Pattern[str]] = {}
+
+
+@lru_cache(maxsize=4096)  # one pattern per due text: the same phrases come back clause after clause
+def _due_words(text: str) -> re.Pattern[str]:
+    return re.compile(_DUE_LEAD + r"\s+".join(re.escape(w) for w in text.split()) + _DUE_TAIL)
 
 
 # --- helpers every rule uses -----------------------------------------------------------------

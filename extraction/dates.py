@@ -10,6 +10,7 @@ quantifiers, bounded repeats.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
 
@@ -83,19 +84,14 @@ NEEDS_PART = {"part_month": _PARTS, "part_year": (*_PARTS, "quarter"),
 # (kind, pattern, words, token, part words) in PATTERNS order: one tuple per step of the loop.
 PLAN = [(k, p, NEEDS.get(k), NEEDS_TOKEN.get(k), NEEDS_PART.get(k)) for k, p in PATTERNS.items()]
 Step = tuple[str, re.Pattern[str], str | None, tuple[str, ...] | None]
-_PLANS: dict[tuple[frozenset[str], bool], list[Step]] = {}
 
 
+@lru_cache(maxsize=4096)  # clauses share a few word sets; bounded, as odd text can give many
 def _plan(words: frozenset[str], digit: bool) -> list[Step]:
-    """The steps of PLAN whose words (or "#", a digit) are present: clauses share a few word sets."""
-    steps = _PLANS.get((words, digit))
-    if steps is None:
-        if len(_PLANS) > 4096:  # bounded: odd text can give many word sets
-            _PLANS.clear()
-        present = words | {"#"} if digit else words
-        steps = _PLANS[words, digit] = [(k, p, token, part) for k, p, need, token, part in PLAN
-                                        if not (need and present.isdisjoint(need))]
-    return steps
+    """The steps of PLAN whose words (or "#", a digit) are present."""
+    present = words | {"#"} if digit else words
+    return [(k, p, token, part) for k, p, need, token, part in PLAN
+            if not (need and present.isdisjoint(need))]
 
 
 ANCHOR = re.compile(r" +(?i:of|from|after) +")

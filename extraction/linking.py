@@ -65,10 +65,12 @@ class _Index:
         words, strong = topic_terms(text)
         words -= GENERIC
         scores: dict[int, float] = {}
+        seen: set[int] = set()  # scored once, whether or not it passed
         for t in words | strong:
             for kid in self.by_term.get(t, ()):
-                if kid in scores:
+                if kid in seen:
                     continue
+                seen.add(kid)
                 kw, ks = self.terms[kid]
                 shared = kw & words
                 cover = len(shared) / len(kw) if kw else 0.0

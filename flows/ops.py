@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from config import Policy, Settings
 from extraction import ExtractionResult, extract
-from extraction.linking import Known, plan_links
+from extraction.linking import Known, LinkPlan, plan_links
 from flows import events
 from models import ActionItem, ActionItemUpdate, Status
 from models import items as item_ops
@@ -51,8 +51,11 @@ def extract_text(text: str, *, settings: Settings, source: str | None = None, ti
 def store_extraction(*, session: Session, result: ExtractionResult, now: datetime,
                      policy: Policy, routing: Routing) -> IngestSummary:
     """Save a record with its items and queue their notices, in one transaction."""
-    known = [Known(*row) for row in item_ops.open_items_for_linking(session=session)]
-    plan = plan_links(result.record.text, result.items, known)
+    if item_ops.get_record_by_hash(session=session, digest=item_ops.content_hash(result.record.text)):
+        plan = LinkPlan()  # the same text again creates nothing: no need to read every open item
+    else:
+        known = [Known(*row) for row in item_ops.open_items_for_linking(session=session)]
+        plan = plan_links(result.record.text, result.items, known)
     ing = item_ops.ingest_record(session=session, record_in=result.record, items_in=result.items,
                                  now=now, auto_accept=policy.auto_accept_confidence,
                                  matches=plan.matches, reports=plan.reports)

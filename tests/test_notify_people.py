@@ -10,7 +10,7 @@ import pytest
 
 from config import ConfigError, Policy
 from config.settings import DispatchPolicy, EscalationStep
-from models import ActionItem, ActionItemCreate, Kind, Status, init_db, make_engine, session_scope
+from models import ActionItem, ActionItemCreate, Kind, Status, session_scope
 from models import items as item_ops
 from notify import dispatch_due, load_apprise, load_recipients, load_routing, render_message, run_sweep
 from receivers import SmtpReceiver, WebhookReceiver, write_apprise_config
@@ -98,10 +98,9 @@ def test_escalation_steps_name_who_hears_them():
     assert EscalationStep(after_days=3, level=2, to="office").step == "office"
 
 
-def test_reminders_go_out_at_the_owner_s_hour_across_dst(routing, tmp_path):
+def test_reminders_go_out_at_the_owner_s_hour_across_dst(routing, sqlite_engine):
     """Karen is in New York (DST began 14 Mar 2010); the office runs on UTC."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
-    init_db(engine)
+    engine = sqlite_engine
     with session_scope(engine) as s:
         for owner in ("Karen Chaisson", "EXBS"):
             item_ops.create_item(session=s, record_id=None, now=T0, actor="t", status=Status.open,
@@ -118,7 +117,6 @@ def test_reminders_go_out_at_the_owner_s_hour_across_dst(routing, tmp_path):
     assert swept(9) == ["Reminder: Report by EXBS — due tomorrow"]  # 09:00 UTC
     assert swept(12, 59) == []  # 08:59 in New York (EDT, UTC-4, since that morning)
     assert swept(13) == ["Reminder: Report by Karen Chaisson — due tomorrow"]
-    engine.dispose()
 
 
 # --- forms ----------------------------------------------------------------------------
@@ -146,10 +144,9 @@ def test_markdown_and_html_forms_escape_record_text_and_show_links():
             "Snooze a week: https://followup.example/i/7/snooze?t=abc\n", "")
 
 
-def test_each_channel_gets_its_own_form(tmp_path, routing):
+def test_each_channel_gets_its_own_form(tmp_path, routing, sqlite_engine):
     """E-mail gets HTML (with a plain-text part), a Markdown webhook gets Markdown, a text one text."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'f.db'}")
-    init_db(engine)
+    engine = sqlite_engine
     with session_scope(engine) as s:
         item_ops.create_item(session=s, record_id=None, now=T0, actor="t", status=Status.open,
                              item_in=ActionItemCreate(title="Send the MOU draft", owner="EXBS",
@@ -173,4 +170,3 @@ def test_each_channel_gets_its_own_form(tmp_path, routing):
         smtp.stop()
         md.stop()
         text.stop()
-        engine.dispose()
