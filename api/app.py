@@ -23,10 +23,9 @@ from api.deps import AppState
 from api.schemas import Health
 from config import ConfigError, Settings
 from config.secret import api_secret
-from flows.deps import get_engine, get_settings
+from flows.deps import get_engine, get_settings, routing_for
 from models import FollowupError, IllegalTransition, InvalidInput, NotFound, VersionConflict
 from models.clock import utcnow
-from notify import load_routing
 
 log = logging.getLogger("followup.api")
 
@@ -82,7 +81,7 @@ def create_app(*, settings: Settings | None = None, engine: Engine | None = None
     app = FastAPI(title="followup", version="0.1.0",
                   description="Action items from meeting records: read, update, ingest, subscribe.")
     app.state.followup = AppState(settings=settings, engine=engine or get_engine(settings),
-                                  clock=clock, routing=load_routing(settings.routing_file),
+                                  clock=clock, routing=routing_for(settings),
                                   secret=api_secret(settings))
     if settings.api_cors_origins:  # closed unless origins are listed
         app.add_middleware(CORSMiddleware, allow_origins=settings.api_cors_origins,

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from config import DEFAULTS_DIR
-from flows.deps import get_engine, get_settings
+from flows.deps import get_engine, get_settings, routing_for
 from models import ActionItemUpdate, InvalidInput, Status, session_scope
 from models import items as item_ops
 from models import outbox
@@ -25,7 +25,6 @@ def run_demo(records_dir: Path | None = None) -> None:
     from extraction import extract, load_text
     from flows.flows import dispatch, ingest, sweep
     from flows.ops import change_item
-    from notify import load_routing
 
     folder = records_dir or EXAMPLES
     files = sorted(p for p in folder.glob("*.txt")) if folder.is_dir() else []
@@ -69,10 +68,10 @@ def run_demo(records_dir: Path | None = None) -> None:
             if Status(mou.status) == Status.proposed:
                 change_item(session=session, item_id=mou.id, now=at, actor="k.chaisson",
                             status=Status.open, note="accepted at triage",
-                            routing=load_routing(settings.routing_file), policy=settings.policy)
+                            routing=routing_for(settings), policy=settings.policy)
             item = change_item(session=session, item_id=mou.id, now=at, actor="k.chaisson",
                                status=Status.in_progress, note="draft MOU text asked of CBP counsel",
-                               item_in=ActionItemUpdate(), routing=load_routing(settings.routing_file),
+                               item_in=ActionItemUpdate(), routing=routing_for(settings),
                                policy=settings.policy)
             print(f"followup update {item.id} --status in_progress --note '...': now version {item.version}")
 

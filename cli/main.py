@@ -12,7 +12,7 @@ import typer
 
 import flows  # noqa: F401  (sets the no-telemetry variables before anything imports Prefect)
 from cli import bulk, db, listing, notify_cmds, parse, render, up
-from flows.deps import get_engine, get_settings
+from flows.deps import get_engine, get_settings, routing_for
 from models import ActionItemUpdate, InvalidInput, parse_status, session_scope
 from models import items as item_ops
 from models.clock import utcnow
@@ -173,9 +173,8 @@ def update(item_id: Annotated[int, typer.Argument(help="Item id.")],
                                   if_version=if_version)
     settings = get_settings()
     from flows.ops import change_item
-    from notify import load_routing
 
-    routing = load_routing(settings.routing_file, settings.directory_file)
+    routing = routing_for(settings)
     with session_scope(get_engine(settings)) as session:
         item = change_item(session=session, item_id=item_id, now=_now(now), actor=_actor(),
                            status=new_status, note=note, item_in=ActionItemUpdate(**fields),

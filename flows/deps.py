@@ -21,5 +21,12 @@ def engine_for(url: str) -> Engine:
     return ready_engine(url)
 
 
+def routing_for(settings: Settings):
+    """The routing rules with people's own tags, zones and leads from the directory."""
+    from notify import load_routing
+
+    return load_routing(settings.routing_file, settings.directory_file)
+
+
 def get_engine(settings: Settings | None = None) -> Engine:
     return engine_for((settings or get_settings()).db_url)

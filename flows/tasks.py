@@ -14,10 +14,10 @@ from config import ConfigError
 from extraction import ExtractionResult, load_text
 from flows import ops
 from flows import report as views  # artifact contents; `report` is a common local name here
-from flows.deps import get_engine, get_settings
+from flows.deps import get_engine, get_settings, routing_for
 from flows.links import links_for
 from models import FollowupError, session_scope
-from notify import dispatch_backlog, load_apprise, load_routing, run_sweep
+from notify import dispatch_backlog, load_apprise, run_sweep
 
 
 def _transient(task, task_run, state) -> bool:
@@ -49,7 +49,7 @@ def extract_items(text: str, source: str | None, title: str | None) -> Extractio
 @task(name="store-record", **IO)
 def store_record(result: ExtractionResult, now: datetime) -> dict:
     settings = get_settings()
-    routing = load_routing(settings.routing_file, settings.directory_file)
+    routing = routing_for(settings)
     with session_scope(get_engine(settings)) as session:
         summary = ops.store_extraction(session=session, result=result, now=now,
                                        policy=settings.policy, routing=routing)
@@ -59,7 +59,7 @@ def store_record(result: ExtractionResult, now: datetime) -> dict:
 @task(name="sweep-items", **IO)
 def sweep_items(now: datetime) -> dict:
     settings = get_settings()
-    routing = load_routing(settings.routing_file, settings.directory_file)
+    routing = routing_for(settings)
     with session_scope(get_engine(settings)) as session:
         report = run_sweep(session=session, policy=settings.policy, routing=routing, now=now)
         return {"scanned": report.scanned, "queued": report.queued_count,
@@ -72,7 +72,7 @@ def send_due(now: datetime, limit: int | None, seed: int | None) -> dict:
     channels = load_apprise(settings.apprise_config)
     result = dispatch_backlog(engine=get_engine(settings), apprise_obj=channels,
                           policy=settings.policy, now=now, limit=limit, rng=random.Random(seed),
-                          routing=load_routing(settings.routing_file, settings.directory_file),
+                          routing=routing_for(settings),
                           links_for=links_for(settings, now) if settings.links else None)
     # What went wrong, per message (errors are redacted: no secret reaches the flow's result).
     problems = [f"notification {o.notification_id} ({o.key}) {o.status}: {o.error}"

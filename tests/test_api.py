@@ -175,3 +175,20 @@ def test_rate_limiter_forgets_old_clients():
     assert lim.blocked_for("a", T0) > 0
     lim.fail("d", T0 + timedelta(minutes=2))
     assert set(lim._fails) == {"d"} and lim.blocked_for("a", T0 + timedelta(minutes=2)) == 0
+
+
+def test_a_change_through_the_api_reaches_the_owner_s_own_channel(engine, clock, tokens, ids,
+                                                                   tmp_path, monkeypatch):
+    """Routing through the API uses the directory as the CLI and the flows do."""
+    from api.app import create_app
+    from config import Settings
+
+    directory = tmp_path / "directory.yaml"
+    directory.write_text("organisations:\n  - name: CBP\n    tag: cbp-desk\n", encoding="utf-8")
+    monkeypatch.setenv("FOLLOWUP_DIRECTORY_FILE", str(directory))
+    api = AppClient(create_app(settings=Settings(), engine=engine, clock=clock))
+    r = api.patch(f"/items/{ids[1]}", json={"status": "in_progress"}, headers=auth(tokens["editor"]))
+    assert r.status_code == 200, r.text
+    with Session(engine) as s:
+        [notice] = s.exec(select(Notification).where(Notification.kind == "status-change")).all()
+    assert "cbp-desk" in notice.tags.split(",")
