@@ -40,7 +40,7 @@ def test_twenty_clients_same_etag_exactly_one_wins(live_api, ids, tokens, engine
 
 def test_worker_processes_one_winner_and_redacted_log(ids, tokens, engine):
     port = free_port()
-    proc = subprocess.Popen([FOLLOWUP, "api", "--port", str(port), "--workers", "2"],
+    proc = subprocess.Popen([FOLLOWUP, "api", "--port", str(port), "--workers", "2", "--access-log"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         started = 0
