@@ -3,7 +3,11 @@ rescheduled or changed between the sweep and the dispatch (SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 from sqlmodel import select
 
@@ -78,6 +82,11 @@ def test_reminders_and_escalations_of_items_closed_before_dispatch_are_skipped(e
     with session_scope(engine) as s:  # nothing was tried at any target
         assert s.exec(select(Delivery).where(Delivery.notification_id.in_(skipped_ids))).all() == []
     assert send(engine, channels(tmp_path, (hook.url(), "default"))).outcomes == []
+    listed = subprocess.run([str(Path(sys.executable).parent / "followup"), "notifications",
+                             "--status", "skipped"], capture_output=True, text=True, timeout=120,
+                            env=os.environ | {"COLUMNS": "250"})
+    assert listed.returncode == 0 and "3 notification(s)" in listed.stdout
+    assert f"item {cancelled} is cancelled" in listed.stdout
 
 
 def test_a_reminder_for_a_due_date_moved_since_is_skipped_and_the_new_date_gets_its_own(
