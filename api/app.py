@@ -6,7 +6,8 @@ import copy
 import ipaddress
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import FastAPI, Request
@@ -78,7 +79,13 @@ def create_app(*, settings: Settings | None = None, engine: Engine | None = None
                clock: Callable[[], datetime] = utcnow) -> FastAPI:
     """The API. Tests pass their own engine and clock; `followup api` passes nothing."""
     settings = settings or get_settings()
-    app = FastAPI(title="followup", version="0.1.0",
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.followup.close()
+
+    app = FastAPI(title="followup", version="0.1.0", lifespan=lifespan,
                   description="Action items from meeting records: read, update, ingest, subscribe.")
     app.state.followup = AppState(settings=settings, engine=engine or get_engine(settings),
                                   clock=clock, routing=routing_for(settings),

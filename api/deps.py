@@ -27,12 +27,16 @@ from notify import Routing
 
 @dataclass
 class FailedAuthLimiter:
-    """At most `limit` failed authentications per client per `window`; then 429."""
+    """At most `limit` failed authentications per client per `window`; then 429.
+
+    Called from the threadpool's threads at once: one lock around each look or change,
+    or a failure recorded in a deque another thread has just dropped is lost."""
 
     limit: int = 10
     window: timedelta = timedelta(minutes=1)
     max_clients: int = 10_000
     _fails: dict[str, deque] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def _recent(self, client: str, now: datetime) -> deque:
         q = self._fails.setdefault(client, deque())
@@ -44,17 +48,19 @@ class FailedAuthLimiter:
 
     def blocked_for(self, client: str, now: datetime) -> int:
         """Seconds until `client` may try again (0: not blocked)."""
-        q = self._recent(client, now)
-        if len(q) < self.limit:
-            return 0
-        return max(1, int((q[0] + self.window - now).total_seconds()) + 1)
+        with self._lock:
+            q = self._recent(client, now)
+            if len(q) < self.limit:
+                return 0
+            return max(1, int((q[0] + self.window - now).total_seconds()) + 1)
 
     def fail(self, client: str, now: datetime) -> None:
-        if len(self._fails) >= self.max_clients:  # many failing addresses: forget stale ones
-            for other in list(self._fails):
-                self._recent(other, now)
-        self._recent(client, now)
-        self._fails.setdefault(client, deque()).append(now)
+        with self._lock:
+            if len(self._fails) >= self.max_clients:  # many failing addresses: forget stale ones
+                for other in list(self._fails):
+                    self._recent(other, now)
+            self._recent(client, now)
+            self._fails.setdefault(client, deque()).append(now)
 
 
 @dataclass
@@ -75,6 +81,11 @@ class AppState:
     @property
     def policy(self) -> Policy:
         return self.settings.policy
+
+    def close(self) -> None:
+        """Let go of what the app holds open (the app's lifespan calls it at shutdown)."""
+        if self.writers is not None:
+            self.writers.close()
 
 
 # Cheap dependencies are `async def`: FastAPI runs plain `def` ones in its threadpool,
@@ -115,6 +126,13 @@ class SqliteWriters:
                 yield
             finally:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Close the lock file (once no thread of ours holds it); closing twice is harmless."""
+        with self._threads:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
 
 
 @contextmanager

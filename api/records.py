@@ -11,6 +11,7 @@ from sqlmodel import select
 from api.deps import Id, Db, Editor, State, Viewer
 from api.items import ERRORS
 from api.schemas import Problem, RecordAccepted, RecordDetail
+from extraction.loading import decode_record
 from models import InvalidInput, ItemMention, RecordPublic
 from models import items as item_ops
 
@@ -28,22 +29,13 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     return bytes(data)
 
 
-def _decode(data: bytes, name: str) -> str:
-    if b"\x00" in data[:8192]:
-        raise InvalidInput(f"{name} looks binary; upload a UTF-8 text record")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{name} is not UTF-8 text; convert it (e.g. iconv -t UTF-8)") from None
-    if not text.strip():
-        raise InvalidInput(f"{name} is empty")
-    return text
-
-
-def _ingest(text: str, title: str | None, now) -> tuple[dict, str | None]:
-    """Run the ingest flow; the flow run id lets people find it in the Prefect UI."""
+def _ingest(data: bytes, name: str, content_type: str | None, title: str | None,
+            now) -> tuple[dict, str | None]:
+    """Decode the record as `followup ingest FILE` reads a file (so it is the same record
+    either way), then run the ingest flow; its run id lets people find it in the Prefect UI."""
     from flows.flows import ingest
 
+    text = decode_record(data, name, content_type)
     state = ingest(text=text, title=title, now=now, return_state=True)
     summaries = state.result()
     return summaries[0], str(state.state_details.flow_run_id)
@@ -53,7 +45,9 @@ def _ingest(text: str, title: str | None, now) -> tuple[dict, str | None]:
              responses=ERRORS | {413: {"model": Problem}})
 async def post_record(request: Request, st: State, _: Editor, response: Response,
                       text: Annotated[str | None, Form(description="The record's text.")] = None,
-                      file: Annotated[UploadFile | None, File(description="A UTF-8 text file.")] = None,
+                      file: Annotated[UploadFile | None, File(
+                          description="A UTF-8 text file, or an HTML page (read as its visible text)."
+                      )] = None,
                       title: Annotated[str | None, Form(max_length=500)] = None) -> RecordAccepted:
     """Ingest a meeting record (form field `text` or upload `file`) through the ingest flow."""
     limit = st.settings.max_record_bytes  # the same cap as `followup ingest`
@@ -63,12 +57,14 @@ async def post_record(request: Request, st: State, _: Editor, response: Response
     if (text is None) == (file is None):
         raise InvalidInput("send exactly one of the form fields `text` or `file`")
     if file is not None:
-        body = _decode(await _read_limited(file, limit), file.filename or "file")
+        data, content_type = await _read_limited(file, limit), file.content_type
+        name = " ".join((file.filename or "").split())[:200] or "file"  # one line in errors
     else:
-        if len(text.encode("utf-8")) > limit:
+        data, content_type, name = text.encode("utf-8"), None, "text"
+        if len(data) > limit:
             raise HTTPException(413, f"text is larger than {limit // (1 << 20)} MB")
-        body = _decode(text.encode("utf-8"), "text")
-    summary, run_id = await run_in_threadpool(_ingest, body, title, st.clock())
+    # In the threadpool: reading a large HTML page is work the event loop should not wait on.
+    summary, run_id = await run_in_threadpool(_ingest, data, name, content_type, title, st.clock())
     response.headers["Location"] = f"/records/{summary['record_id']}"
     return RecordAccepted(record_id=summary["record_id"], ingest_run_id=run_id,
                           new_record=summary["new_record"], created=summary["created"],

@@ -84,7 +84,7 @@ def run_demo(records_dir: Path | None = None) -> None:
     _say("Dispatch: the terminal channel prints each message (one-click links are left out here;"
          " with the API running, reminders carry mark-done, snooze and acknowledge links)")
     d = dispatch(now=now, seed=0)
-    _say(f"sent {d['sent']}, failed {d['failed']}, dead {d['dead']}")
+    _say(f"sent {d['sent']}, failed {d['failed']}, dead {d['dead']}, skipped {d['skipped']}")
     with session_scope(engine) as session:
         out.print(render.notifications_table(outbox.list_notifications(session=session),
                                              "Notification outbox"))

@@ -201,7 +201,8 @@ def dispatch(now: NowOpt = None,
     from flows.flows import dispatch as dispatch_flow
 
     r = dispatch_flow(now=_now(now), limit=limit)
-    print(f"sent {r['sent']}, failed {r['failed']} (will retry), dead {r['dead']}")
+    print(f"sent {r['sent']}, failed {r['failed']} (will retry), dead {r['dead']}, "
+          f"skipped {r['skipped']} (no longer applied: item closed or rescheduled)")
     for line in r.get("problems", [])[:10]:
         print(f"  {line}")
 
@@ -209,16 +210,16 @@ def dispatch(now: NowOpt = None,
 @app.command(epilog="Examples: followup notifications --dead; followup notifications --retry-dead; "
                      "followup notifications --id 12")
 def notifications(status: Annotated[Optional[str], typer.Option(
-                      help="pending, sending, sent, failed or dead")] = None,
+                      help="pending, sending, sent, failed, dead or skipped")] = None,
                   dead: Annotated[bool, typer.Option(help="Only dead messages.")] = False,
                   retry: Annotated[Optional[int], typer.Option(
-                      help="Give this dead or failed message a fresh start.")] = None,
+                      help="Give this dead, failed or skipped message a fresh start.")] = None,
                   retry_dead: Annotated[bool, typer.Option(
                       help="Give every dead message a fresh start (after fixing a channel).")] = False,
                   id_: Annotated[Optional[int], typer.Option(
                       "--id", help="One message: its text and its result at each target.")] = None,
                   now: NowOpt = None) -> None:
-    """The notification outbox: what was sent, what failed, what gave up."""
+    """The notification outbox: what was sent, what failed, what gave up, what no longer applied."""
     from cli.notify_cmds import outbox_command
 
     outbox_command(status="dead" if dead else status, retry=retry, retry_dead=retry_dead,

@@ -9,7 +9,7 @@ import typer
 
 from models import InvalidInput
 
-STATUSES = ("pending", "sending", "sent", "failed", "dead")
+STATUSES = ("pending", "sending", "sent", "failed", "dead", "skipped")
 
 
 def outbox_command(*, status: str | None, retry: int | None, retry_dead: bool,

@@ -92,7 +92,7 @@ def notifications_table(rows: list[Notification], title: str | None = None) -> T
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
-    for name in ("ID", "Kind", "Item", "Tags", "Status", "Tries", "Title", "Last error"):
+    for name in ("ID", "Kind", "Item", "Tags", "Status", "Tries", "Title", "Last error / why skipped"):
         table.add_column(name, overflow="fold")
     for n in rows:
         table.add_row(str(n.id), n.kind, str(n.item_id or "-"), n.tags, n.status, str(n.attempts),

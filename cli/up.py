@@ -8,7 +8,6 @@ Prefect server they report to.
 from __future__ import annotations
 
 import fcntl
-import importlib.util
 import json
 import os
 import signal
@@ -151,8 +150,9 @@ def stop_all(stack: Stack) -> None:
         print(f"stopped {child.name}", flush=True)
 
 
-def run_stack(*, data_dir: Path, port: int, api_port: int | None, runner_port: int,
-              exe_dir: Path) -> int:
+def _hold_lock(data_dir: Path):
+    """Take the data directory's up.lock for as long as this process runs the stack; the
+    one check for a `followup up` already running (the lock is the truth, not the file)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     lock = open(lock_path(data_dir), "a+")
     try:
@@ -162,6 +162,29 @@ def run_stack(*, data_dir: Path, port: int, api_port: int | None, runner_port: i
         state = running_state(data_dir) or {}
         raise AlreadyRunning(f"followup up is already running (pid {state.get('pid', '?')}), UI at "
                              f"{state.get('ui', '?')}; stop it with Ctrl-C there first") from None
+    # Our pid at once (the URLs once everything answers): what a killed `up` left is gone.
+    _write_state(lock, {"pid": os.getpid()})
+    return lock
+
+
+def _write_state(lock, state: dict | None) -> None:
+    lock.seek(0)
+    lock.truncate()
+    if state:
+        lock.write(json.dumps(state))
+    lock.flush()
+
+
+def run_stack(*, data_dir: Path, port: int, api_port: int | None, exe_dir: Path) -> int:
+    """Run the stack until Ctrl-C or SIGTERM; `api_port` None: a free one. Its exit status."""
+    lock = _hold_lock(data_dir)  # before the ports: a running stack holds them too
+    try:
+        check_port(port, "--port")
+        api_port = check_port(api_port, "--api-port") if api_port else free_port()
+    except InvalidInput:
+        _write_state(lock, None)
+        lock.close()
+        raise
     stack = Stack(data_dir)
     ui = f"http://127.0.0.1:{port}"
     prefect_api = f"{ui}/api"
@@ -176,29 +199,24 @@ def run_stack(*, data_dir: Path, port: int, api_port: int | None, runner_port: i
                         "--host", "127.0.0.1", "--port", str(port)], env, f"{prefect_api}/health")
         print(f"starting the Prefect server on {ui} (log: {server.log})", flush=True)
         _wait_healthy(stack, server)
-        docs = None
-        if api_port is not None:
-            api = _start(stack, "api", [str(exe_dir / "followup"), "api", "--host", "127.0.0.1",
-                         "--port", str(api_port)], env, f"http://127.0.0.1:{api_port}/healthz")
-            _wait_healthy(stack, api)
-            docs = f"http://127.0.0.1:{api_port}/docs"
-            env["FOLLOWUP_API_URL"] = f"http://127.0.0.1:{api_port}"
-            # The base of one-click links in the notices the deployments send (issue 6).
-            env.setdefault("FOLLOWUP_PUBLIC_URL", f"http://127.0.0.1:{api_port}")
+        api_url = f"http://127.0.0.1:{api_port}"
+        api = _start(stack, "api", [str(exe_dir / "followup"), "api", "--host", "127.0.0.1",
+                     "--port", str(api_port)], env, f"{api_url}/healthz")
+        _wait_healthy(stack, api)
+        docs = f"{api_url}/docs"
+        env["FOLLOWUP_API_URL"] = api_url
+        # The base of one-click links in the notices the deployments send (issue 6).
+        env.setdefault("FOLLOWUP_PUBLIC_URL", api_url)
+        runner_port = free_port()
         serve_env = env | {"PREFECT_RUNNER_SERVER_ENABLE": "true",
                            "PREFECT_RUNNER_SERVER_HOST": "127.0.0.1",
                            "PREFECT_RUNNER_SERVER_PORT": str(runner_port)}
         served = _start(stack, "deployments", [sys.executable, "-m", "flows.serve"], serve_env,
                         f"http://127.0.0.1:{runner_port}/health")
         _wait_healthy(stack, served)
-        state = {"pid": os.getpid(), "ui": ui, "prefect_api": prefect_api, "docs": docs}
-        lock.seek(0)
-        lock.truncate()
-        lock.write(json.dumps(state))
-        lock.flush()
+        _write_state(lock, {"pid": os.getpid(), "ui": ui, "prefect_api": prefect_api, "docs": docs})
         print(f"Prefect UI:   {ui}", flush=True)
-        if docs:
-            print(f"API docs:     {docs}", flush=True)
+        print(f"API docs:     {docs}", flush=True)
         print(f"deployments:  ingest, sweep (hourly), dispatch (every minute), digest (Mon 08:00), "
               f"dashboard, notify (on status change); logs in {data_dir / 'logs'}", flush=True)
         print(f"Other followup commands on this data directory now report here; elsewhere "
@@ -216,8 +234,7 @@ def run_stack(*, data_dir: Path, port: int, api_port: int | None, runner_port: i
         stop_all(stack)
         signal.signal(signal.SIGTERM, old_term)
         signal.signal(signal.SIGINT, old_int)
-        lock.seek(0)
-        lock.truncate()
+        _write_state(lock, None)
         lock.close()
 
 
@@ -225,18 +242,9 @@ def register(app: typer.Typer) -> None:
     @app.command(epilog="Example: followup up --port 4200   (then open http://127.0.0.1:4200)")
     def up(port: Annotated[int, typer.Option(help="Prefect server and UI port.")] = 4200,
            api_port: Annotated[Optional[int], typer.Option(
-               help="HTTP API port (when the API is installed); default: a free one.")] = None) -> None:
+               help="HTTP API port; default: a free one.")] = None) -> None:
         """Start the Prefect server, the HTTP API and every deployment; Ctrl-C stops them all."""
         from flows.deps import get_settings
 
-        data_dir = get_settings().data_dir
-        state = running_state(data_dir)
-        if state is not None:
-            raise AlreadyRunning(f"followup up is already running (pid {state.get('pid', '?')}), "
-                                 f"UI at {state.get('ui', '?')}")
-        check_port(port, "--port")
-        has_api = importlib.util.find_spec("api.app") is not None
-        api = check_port(api_port, "--api-port") if api_port else (free_port() if has_api else None)
-        code = run_stack(data_dir=data_dir, port=port, api_port=api if has_api else None,
-                         runner_port=free_port(), exe_dir=Path(sys.executable).parent)
-        raise typer.Exit(code)
+        raise typer.Exit(run_stack(data_dir=get_settings().data_dir, port=port, api_port=api_port,
+                                   exe_dir=Path(sys.executable).parent))

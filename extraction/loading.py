@@ -12,6 +12,8 @@ LOOKS_HTML = re.compile(r"\A\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b|<meta
 BLOCKS = frozenset("p div br li tr h1 h2 h3 h4 h5 h6 ul ol table section article header footer pre blockquote"
                    " title dd dt".split())
 SKIP = frozenset("script style noscript template svg head".split())
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
 class _Text(HTMLParser):
@@ -55,13 +57,40 @@ def _size(n: int) -> str:
     return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.1f} KB"
 
 
-def load_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """Read a record file as UTF-8 text (BOM dropped, CRLF and CR made LF).
+def _is_html(text: str, name: str, content_type: str | None) -> bool:
+    media = (content_type or "").split(";")[0].strip().lower()
+    return (media in HTML_TYPES or name.lower().endswith(HTML_SUFFIXES)
+            or LOOKS_HTML.match(text) is not None)
 
-    An HTML page (a saved web capture) becomes its visible text. Raises
-    InvalidInput, naming the path, for a missing file, a directory, an empty or
-    whitespace-only file, a binary file, text that is not UTF-8, or a file over
-    `max_bytes`.
+
+def decode_record(data: bytes, name: str, content_type: str | None = None) -> str:
+    """A record's bytes as its text, however they came (a file, an upload, a form field).
+
+    UTF-8 (BOM dropped), CRLF and CR made LF; an HTML page (by its content, its name
+    or `content_type`) becomes its visible text. One function for every way in, so a
+    record is the same text whichever way it arrived. Raises InvalidInput, naming
+    `name`, for binary, non-UTF-8 or empty input.
+    """
+    if b"\x00" in data:
+        raise InvalidInput(f"{name}: looks binary (contains NUL bytes); give a plain-text record")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InvalidInput(f"{name}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
+                           "save it as UTF-8 and try again") from None
+    if _is_html(text, name, content_type):
+        text = html_to_text(text)
+    if not text.strip():
+        what = "empty" if not data else "empty (only whitespace)"
+        raise InvalidInput(f"{name}: the record is {what}; give one with some text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
+    """Read a record file as decode_record reads bytes (UTF-8, HTML as its visible text).
+
+    Raises InvalidInput, naming the path, for a missing file, a directory, a file over
+    `max_bytes`, and whatever decode_record refuses.
     """
     p = Path(path)
     if p.is_dir():
@@ -78,16 +107,5 @@ def load_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
         raise InvalidInput(f"{p}: permission denied; make the file readable") from None
     except OSError as e:
         raise InvalidInput(f"{p}: cannot read ({e.strerror or e}); give a readable text file") from None
-    if b"\x00" in data:
-        raise InvalidInput(f"{p}: looks binary (contains NUL bytes); give a plain-text record")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InvalidInput(f"{p}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
-                           "save it as UTF-8 and try again") from None
-    if LOOKS_HTML.match(text):
-        text = html_to_text(text)
-    if not text.strip():
-        what = "empty" if not data else "empty (only whitespace)"
-        raise InvalidInput(f"{p}: the file is {what}; give a record with some text")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decode_record(data, str(p))
+

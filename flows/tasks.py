@@ -76,10 +76,11 @@ def send_due(now: datetime, limit: int | None, seed: int | None) -> dict:
                           links_for=links_for(settings, now) if settings.links else None)
     # What went wrong, per message (errors are redacted: no secret reaches the flow's result).
     problems = [f"notification {o.notification_id} ({o.key}) {o.status}: {o.error}"
-                for o in result.outcomes if o.status != "sent"]
+                for o in result.outcomes if o.status in ("failed", "dead")]
     if len(problems) > PROBLEMS_SHOWN:  # a channel down during a big backlog: say how many
         problems = problems[:PROBLEMS_SHOWN] + [f"... and {len(problems) - PROBLEMS_SHOWN} more"]
-    return {"sent": result.sent, "failed": result.failed, "dead": result.dead, "problems": problems}
+    return {"sent": result.sent, "failed": result.failed, "dead": result.dead,
+            "skipped": result.skipped, "problems": problems}
 
 
 @task(name="publish-action-items", **IO)

@@ -212,6 +212,18 @@ def finish_notification(*, session: Session, notification_id: int, ok: bool, err
     return n
 
 
+def skip_notifications(*, session: Session, reasons: dict[int, str]) -> list[Notification]:
+    """Close messages unsent: each of {id: why} ends `skipped`, its reason in last_error."""
+    out = []
+    for nid, why in reasons.items():
+        n = get_notification(session=session, notification_id=nid)
+        n.status, n.last_error, n.claim_token = NS.skipped, why, None
+        session.add(n)
+        out.append(n)
+    session.flush()
+    return out
+
+
 def list_notifications(*, session: Session, status: str | None = None,
                        limit: int | None = None) -> list[Notification]:
     stmt = select(Notification)
@@ -221,12 +233,16 @@ def list_notifications(*, session: Session, status: str | None = None,
 
 
 def requeue_notification(*, session: Session, notification_id: int, now: datetime) -> Notification:
-    """Give a dead or failed message a fresh start (targets already reached are kept)."""
+    """Give a dead, failed or skipped message a fresh start (targets already reached are kept).
+
+    A skipped one is looked at again when it is claimed: it goes out only if it applies by then
+    (say the item was closed by mistake and reopened)."""
     n = get_notification(session=session, notification_id=notification_id)
     if n.status in (NS.sent, NS.sending, NS.pending):
         what = {NS.sent: "was sent", NS.sending: "is being sent right now",
                 NS.pending: "is waiting to be sent"}[n.status]
-        raise InvalidInput(f"notification {notification_id} {what}; only failed or dead ones can be retried")
+        raise InvalidInput(f"notification {notification_id} {what}; "
+                           "only failed, dead or skipped ones can be retried")
     n.status, n.attempts, n.next_attempt_at = NS.pending, 0, as_utc(now)
     n.claim_token = None
     session.add(n)

@@ -139,6 +139,9 @@ class NotificationStatus:
     sending = "sending"  # claimed by a dispatcher until next_attempt_at (a lease)
     failed = "failed"  # will be retried at next_attempt_at
     dead = "dead"  # gave up after the configured attempts
+    # Not sent, on purpose: by the time it was due to go out it no longer applied (a
+    # reminder for an item since closed or rescheduled); last_error says why.
+    skipped = "skipped"
 
 
 class NotificationCreate(SQLModel):

@@ -35,6 +35,7 @@ from models.outbox import claim_due, delivered_targets_of, finish_notification, 
 from notify.redact import one_line
 from notify.routing import Routing
 from notify.send import Channels, Send, TargetResult, ThreadLogs, message_kwargs, watching_apprise
+from notify.stale import skip_stale
 from notify.wording import LinksFor, word_claimed
 
 NOTIFY_TYPES = {"overdue": NotifyType.WARNING}  # everything else is INFO
@@ -44,7 +45,7 @@ NOTIFY_TYPES = {"overdue": NotifyType.WARNING}  # everything else is INFO
 class Outcome:
     notification_id: int
     key: str | None
-    status: str  # sent, failed or dead
+    status: str  # sent, failed, dead or skipped (no longer applied: `error` says why)
     attempts: int = 0
     next_attempt_at: datetime | None = None
     error: str | None = None
@@ -56,6 +57,7 @@ class DispatchReport:
     sent: int = 0
     failed: int = 0
     dead: int = 0
+    skipped: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
 
 
@@ -67,8 +69,8 @@ def backoff_delay(*, dispatch: DispatchPolicy, attempts: int, rng: random.Random
 
 
 def dispatch_due(*, limit: int = 100, **kwargs) -> DispatchReport:
-    """Send up to `limit` due messages (one claim); each ends sent, failed (retry later)
-    or dead. `kwargs` are dispatch_backlog's."""
+    """Send up to `limit` due messages (one claim); each ends sent, failed (retry later),
+    dead or skipped (notify/stale.py). `kwargs` are dispatch_backlog's."""
     return dispatch_backlog(limit=limit, batch=limit, **kwargs)
 
 
@@ -81,8 +83,9 @@ def dispatch_backlog(*, engine: Engine, apprise_obj: apprise.Apprise, policy: Po
     Claiming a batch at a time lets several dispatchers share a large backlog (a
     first sweep over a big office) and keeps memory flat. Messages not worded yet
     are worded as of `now` (owners' zones from `routing`, one-click links from
-    `links_for`) in the transaction that claims them. A target that timed out is
-    not called again in the run.
+    `links_for`) in the transaction that claims them; those that no longer apply (a
+    reminder for an item closed or rescheduled since) are skipped there instead. A
+    target that timed out is not called again in the run.
     """
     at, rng = as_utc(now), rng or random.Random()
     channels = Channels(apprise_obj, policy.dispatch.per_channel, policy.dispatch.min_interval_seconds)
@@ -110,18 +113,22 @@ def _claim_and_send(*, engine: Engine, channels: Channels, logs: ThreadLogs, pol
     with session_scope(engine) as session:
         claimed = claim_due(session=session, now=now, limit=limit, token=uuid.uuid4().hex,
                             lease=timedelta(seconds=dispatch.lease_seconds))
+        skipped = skip_stale(session=session, notifications=claimed)
+        outcomes = [Outcome(n.id, n.key, NS.skipped, n.attempts, error=skipped[n.id])
+                    for n in claimed if n.id in skipped]
+        claimed = [n for n in claimed if n.id not in skipped]
         word_claimed(session=session, notifications=claimed, now=now, office=policy.zone,
                      routing=routing, links_for=links_for)
         done = delivered_targets_of(session=session, notification_ids=[n.id for n in claimed])
     if not claimed:
-        return []
+        return outcomes
     # Draw the jitter up front, in claim order: an injected rng gives the same delays
     # whatever order the workers finish in.
     retry_at = {n.id: now + backoff_delay(dispatch=dispatch, attempts=n.attempts + 1, rng=rng)
                 for n in claimed}
     with ThreadPoolExecutor(max_workers=min(dispatch.workers, len(claimed)),
                             thread_name_prefix="followup-dispatch") as pool:
-        return list(pool.map(lambda n: _dispatch_one(
+        return outcomes + list(pool.map(lambda n: _dispatch_one(
             engine=engine, channels=channels, dispatch=dispatch, n=n,
             done=done.get(n.id, set()), now=now, retry_at=retry_at[n.id], logs=logs), claimed))
 

@@ -93,6 +93,15 @@ def window_closes(due_end: date, zone: ZoneInfo) -> datetime:
     return at_local(due_end + timedelta(days=1), 0, zone)
 
 
+def series_key(kind: str, item) -> str | None:
+    """How the keys of `item`'s current series of `kind` notices begin: with its due date
+    (reminder, triage, overdue) or the moment it last changed (nudge). A queued key that
+    begins otherwise was for a due window, or an idle spell, the item has since left."""
+    if kind == "nudge":
+        return f"nudge:{item.id}:{as_utc(item.updated_at).isoformat(timespec='seconds')}:"
+    return f"{kind}:{item.id}:{item.due_end.isoformat()}:" if item.due_end else None
+
+
 def _dated(item: ActionItem, policy: Policy, now: datetime, proposed: bool,
            zone: ZoneInfo) -> list[Notice]:
     hour, due = policy.reminder_hour, item.due_end
@@ -103,19 +112,18 @@ def _dated(item: ActionItem, policy: Policy, now: datetime, proposed: bool,
             return []
         offset = min(fired)  # the nearest one only
         kind = "triage" if proposed else "reminder"
-        return [Notice(kind, f"{kind}:{item.id}:{due.isoformat()}:{offset}")]
+        return [Notice(kind, f"{series_key(kind, item)}{offset}")]
     # The window has closed; late notices wait for the reminder hour of the next day.
     if proposed:
         if at_local(due + timedelta(days=1), hour, zone) <= now:
-            return [Notice("triage", f"triage:{item.id}:{due.isoformat()}:closed")]
+            return [Notice("triage", f"{series_key('triage', item)}closed")]
         return []
     passed = [s for s in policy.escalation
               if at_local(due + timedelta(days=1 + s.after_days), hour, zone) <= now]
     if not passed:
         return []
     step = max(passed, key=lambda s: (s.after_days, s.level))
-    return [Notice("overdue", f"overdue:{item.id}:{due.isoformat()}:{step.level}", step.level,
-                   step.step)]
+    return [Notice("overdue", f"{series_key('overdue', item)}{step.level}", step.level, step.step)]
 
 
 def idle_days(item: ActionItem, zone: ZoneInfo, now: datetime) -> int:
@@ -132,8 +140,7 @@ def _undated(item: ActionItem, policy: Policy, now: datetime, zone: ZoneInfo) ->
         n -= 1  # today's nudge is not due before the reminder hour
     if n < 1:
         return []
-    basis = as_utc(item.updated_at).isoformat(timespec="seconds")
-    return [Notice("nudge", f"nudge:{item.id}:{basis}:{n}")]
+    return [Notice("nudge", f"{series_key('nudge', item)}{n}")]
 
 
 def due_notices(*, item: ActionItem, policy: Policy, now: datetime,

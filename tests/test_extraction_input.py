@@ -94,3 +94,13 @@ def test_the_size_limit_is_a_setting(tmp_path) -> None:
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert refused.stderr.strip().count("\n") == 0 and "2.9 KB is over the 1.0 KB limit" in refused.stderr
     assert run("1").returncode == 0
+
+
+def test_html_is_known_by_its_content_its_name_or_its_declared_type() -> None:
+    from extraction.loading import decode_record
+
+    fragment = b"<table><tr><td>ACTION: Ben to pay</td></tr></table>\r\n"
+    assert decode_record(fragment, "notes.txt") == fragment.decode().replace("\r\n", "\n")
+    for name, declared in (("page.htm", None), ("upload", "text/html; charset=utf-8")):
+        assert decode_record(fragment, name, declared) == "ACTION: Ben to pay\n"
+    assert decode_record(b"<html><p>x</p></html>", "notes.txt") == "x\n"

@@ -77,7 +77,7 @@ def test_dead_messages_show_per_target_results_and_can_be_retried(engine, config
     refused = run({}, "notifications", "--retry", str(nid))
     assert refused.returncode == 1
     assert refused.stderr.strip() == (f"error: notification {nid} is waiting to be sent; "
-                                      "only failed or dead ones can be retried")
+                                      "only failed, dead or skipped ones can be retried")
     hooks[1].mode = "ok"
     retried = dispatch_due(engine=engine, apprise_obj=channels, now=datetime(2010, 2, 1, 10, tzinfo=timezone.utc),
                            policy=Policy())
