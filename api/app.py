@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError, TimeoutError as PoolTimeout
 import flows  # noqa: F401  (no-telemetry variables before Prefect is imported)
 from api import feeds, items, links, records
 from api.deps import AppState
+from api.writes import Busy
 from api.schemas import Health
 from config import ConfigError, Settings
 from config.secret import api_secret
@@ -69,6 +70,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(PoolTimeout)
+    @app.exception_handler(Busy)
     async def _db_down(_: Request, exc: Exception) -> JSONResponse:
         log.error("database busy or unreachable: %s", type(exc).__name__)
         return JSONResponse({"detail": "database unavailable; try again shortly"}, 503,

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated
@@ -19,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from config import Policy, Settings
+from api.writes import SqliteWriters
 from models import session_scope
 from models.tables import ApiToken
 from models.tokens import RANK, Role, check_token, hash_token
@@ -73,6 +71,7 @@ class AppState:
     limiter: FailedAuthLimiter = field(default_factory=FailedAuthLimiter)
     tokens: TokenCache = field(default_factory=lambda: TokenCache())
     writers: SqliteWriters | None = None  # set on SQLite
+    write_patience: float = 30.0  # seconds a change waits for another program writing; then 503
 
     def __post_init__(self) -> None:
         if self.writers is None and self.engine.dialect.name == "sqlite":
@@ -99,56 +98,6 @@ State = Annotated[AppState, Depends(state)]
 
 def get_session(st: State) -> Iterator[Session]:
     with session_scope(st.engine) as session:
-        yield session
-
-
-class SqliteWriters:
-    """SQLite has one writer at a time: our writers queue here rather than in SQLite's
-    busy handler, which sleeps in growing steps (a p99 of 1.5 s). Threads queue on a
-    lock; API worker processes (`followup api --workers N`) on flock(2) of a file beside
-    the database, which the kernel hands to the next waiter as soon as it is released.
-    """
-
-    def __init__(self, database: str | None) -> None:
-        self._threads = threading.Lock()
-        self._fd: int | None = None
-        if database and database != ":memory:" and not database.startswith("file:"):
-            self._fd = os.open(f"{database}.writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
-
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        with self._threads:
-            if self._fd is None:
-                yield
-                return
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-
-    def close(self) -> None:
-        """Close the lock file (once no thread of ours holds it); closing twice is harmless."""
-        with self._threads:
-            if self._fd is not None:
-                os.close(self._fd)
-                self._fd = None
-
-
-@contextmanager
-def writing(st: AppState) -> Iterator[Session]:
-    """A session for a change. On SQLite it holds the write lock (BEGIN IMMEDIATE) from
-    the start, so concurrent writers queue instead of failing on a lock upgrade.
-
-    Used inside a route, not as a dependency: a waiter must not hold a threadpool
-    slot that the lock's holder needs to finish.
-    """
-    if st.writers is None:
-        with session_scope(st.engine) as session:
-            yield session
-        return
-    with st.writers.held(), session_scope(st.engine) as session:
-        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         yield session
 
 
@@ -212,8 +161,8 @@ def check_bearer(st: AppState, client: str, creds: HTTPAuthorizationCredentials 
     return row
 
 
-async def authenticate(request: Request, st: State,
-                       creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> ApiToken:
+async def authenticate(request: Request, st: AppState,
+                       creds: HTTPAuthorizationCredentials | None) -> ApiToken:
     """`check_bearer` on the event loop when the token is cached, else in the threadpool."""
     client = client_of(request)
     if creds is not None and creds.scheme.lower() == "bearer":
@@ -225,9 +174,14 @@ async def authenticate(request: Request, st: State,
 
 
 def require(role: Role) -> Callable[..., ApiToken]:
-    """A dependency that lets through tokens of `role` or a higher one, else 403."""
+    """A dependency that lets through tokens of `role` or a higher one, else 401/403.
 
-    async def check(token: Annotated[ApiToken, Depends(authenticate)]) -> ApiToken:
+    One dependency, not a chain of them (state, then authenticate, then the role):
+    FastAPI's solving of each level cost a cached PATCH more than the check itself."""
+
+    async def check(request: Request,
+                    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> ApiToken:
+        token = await authenticate(request, request.app.state.followup, creds)
         if RANK[Role(token.role)] < RANK[role]:
             raise HTTPException(403, f"this needs a {role.value} token; yours is {token.role}")
         return token

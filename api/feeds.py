@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from icalendar import Calendar, Event
 
-from api.deps import Admin, Db, State, bearer, check_bearer, client_of, writing
+from api.deps import Admin, Db, State, bearer, check_bearer, client_of
+from api.writes import writing
 from api.items import ERRORS
 from api.schemas import TokenCreated, TokenIn
 from models import ACTIVE

@@ -62,7 +62,7 @@ def test_sqlite_writers_hold_a_lock_other_processes_see(tmp_path):
     import fcntl
     import os
 
-    from api.deps import SqliteWriters
+    from api.writes import SqliteWriters
 
     db = str(tmp_path / "x.db")
     other = os.open(f"{db}.writer-lock", os.O_RDWR | os.O_CREAT)  # as another process would
