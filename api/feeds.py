@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from icalendar import Calendar, Event
 
-from api.deps import Admin, Db, State, authenticate, bearer, writing
+from api.deps import Admin, Db, State, bearer, check_bearer, client_of
+from api.writes import writing
 from api.items import ERRORS
 from api.schemas import TokenCreated, TokenIn
 from models import ACTIVE
@@ -58,7 +59,7 @@ def calendar_feed(request: Request, st: State, db: Db,
             key.encode(), feed_key(secret=st.secret, owner=owner).encode()):
         if key is not None and creds is None:
             raise HTTPException(401, "this feed key does not match the owner; get a new URL")
-        authenticate(request, st, creds)
+        check_bearer(st, client_of(request), creds)
     rows = item_ops.list_items(session=db, status=list(ACTIVE), owner=owner)
     body = calendar(rows, stamp=st.clock(), base_url=st.settings.public_url)
     return Response(body, media_type="text/calendar; charset=utf-8")
@@ -84,4 +85,5 @@ def create_token(body: TokenIn, _: Admin, st: State) -> TokenCreated:
 def revoke_token(name_or_id: str, _: Admin, st: State) -> ApiTokenPublic:
     with writing(st) as db:
         row = token_ops.revoke_token(session=db, name_or_id=name_or_id, now=st.clock())
-        return ApiTokenPublic.model_validate(row)
+    st.tokens.forget()  # at once here; other processes' caches within their TTL
+    return ApiTokenPublic.model_validate(row)

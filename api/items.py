@@ -6,8 +6,10 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response
+from sqlmodel import Session
 
-from api.deps import Db, Editor, Id, State, Viewer, writing
+from api.deps import Db, Editor, Id, State, Viewer
+from api.writes import write
 from api.schemas import CommentIn, ItemDetail, ItemPage, ItemPatch, MentionPublic, Problem
 from flows.ops import change_item
 from models import ActionItem, ActionItemPublic, ActionItemUpdate, InvalidInput, Kind, Status
@@ -90,10 +92,9 @@ def get_item(item_id: Id, _: Viewer, db: Db, response: Response,
 
 @router.patch("/items/{item_id}", response_model=ActionItemPublic,
               responses=ERRORS | {409: {"model": Problem}, 412: {"model": Problem}})
-def patch_item(item_id: Id, patch: ItemPatch, token: Editor, st: State,
-               response: Response,
-               if_match: Annotated[str | None, Header(description='The ETag you read, e.g. "3".')] = None,
-               ) -> ActionItemPublic:
+async def patch_item(item_id: Id, patch: ItemPatch, token: Editor, st: State,
+                     if_match: Annotated[str | None, Header(description='The ETag you read, e.g. "3".')] = None,
+                     ) -> Response:
     """Change status and/or fields. With If-Match, a stale ETag gets 412 and nothing changes;
     a move the state machine forbids gets 409 with the allowed ones. Answers the item
     (its history is on GET: returning it here would grow with every change)."""
@@ -101,24 +102,32 @@ def patch_item(item_id: Id, patch: ItemPatch, token: Editor, st: State,
     if not fields and patch.status is None and not patch.note:
         raise InvalidInput("nothing to change; send status, owner, counterpart, title, "
                            "due_start, due_end, due_text or note")
-    with writing(st) as db:
+
+    def change(db: Session) -> tuple[bytes, str]:
         current = item_ops.get_item(session=db, item_id=item_id)
         expected = parse_if_match(if_match, current)
         item = change_item(session=db, item_id=item_id, now=st.clock(), actor=f"api:{token.name}",
                            routing=st.routing, policy=st.policy, status=patch.status,
                            note=patch.note, item_in=ActionItemUpdate(**fields),
                            expected_version=expected)
-        response.headers["ETag"] = etag(item)
-        return ActionItemPublic.model_validate(item)
+        return ActionItemPublic.model_validate(item).model_dump_json().encode(), etag(item)
+
+    # The body is serialised once, here: returning the model would have FastAPI
+    # validate it a second time against response_model.
+    body, tag = await write(st, change)
+    return Response(body, media_type="application/json", headers={"ETag": tag})
 
 
 @router.post("/items/{item_id}/comments", response_model=ActionEventPublic, status_code=201,
              responses=ERRORS)
-def comment(item_id: Id, body: CommentIn, token: Editor, st: State) -> ActionEventPublic:
+async def comment(item_id: Id, body: CommentIn, token: Editor, st: State) -> ActionEventPublic:
     """Add a comment to the history. It does not change the item, so its ETag stays."""
-    with writing(st) as db:
+
+    def add(db: Session) -> ActionEventPublic:
         item = item_ops.get_item(session=db, item_id=item_id)
         ev = item_ops.add_event(session=db, item=item, kind="commented", actor=f"api:{token.name}",
                                 now=st.clock(), note=body.text)
         db.flush()
         return ActionEventPublic.model_validate(ev)
+
+    return await write(st, add)

@@ -11,7 +11,8 @@ from html import escape
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from api.deps import Db, State, writing
+from api.deps import Db, State
+from api.writes import writing
 from flows.ops import change_item
 from models import ActionItemUpdate, FollowupError, Status
 from models import items as item_ops

@@ -29,7 +29,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 ITEMS = int(os.environ.get("BENCH_API_ITEMS", "2000"))
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "8"))
-REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "250"))  # per client per phase
+REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "500"))  # per client per phase
 WORKERS = int(os.environ.get("BENCH_API_WORKERS", "2"))  # uvicorn processes
 CLIENT_PROCESSES = min(CLIENTS, int(os.environ.get("BENCH_API_CLIENT_PROCESSES", "2")))
 

@@ -22,11 +22,13 @@ token_app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_
 def api(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
         port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
         workers: Annotated[int, typer.Option(min=1, max=64, help="Processes serving requests.")] = 1,
+        access_log: Annotated[bool, typer.Option(
+            help="Log every request to stdout (link tokens and feed keys redacted).")] = False,
         ) -> None:
     """Run the HTTP API (OpenAPI docs at /docs) until Ctrl-C or SIGTERM."""
     from api.app import serve
 
-    serve(host=host, port=port, workers=workers)
+    serve(host=host, port=port, workers=workers, access_log=access_log)
 
 
 @token_app.command("create", epilog="Example: followup token create --name alice --role editor")
@@ -54,7 +56,7 @@ def list_(revoked: Annotated[bool, typer.Option(help="Include revoked tokens.")]
 
 @token_app.command("revoke", epilog="Example: followup token revoke alice")
 def revoke(name: Annotated[str, typer.Argument(help="Token name or id.")]) -> None:
-    """Revoke a token: it stops working at once."""
+    """Revoke a token: a running API refuses it within a second."""
     with session_scope(get_engine()) as session:
         row = token_ops.revoke_token(session=session, name_or_id=name, now=utcnow())
     print(f"token {row.id} {row.name!r} revoked")

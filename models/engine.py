@@ -16,7 +16,10 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    # LIFO: the connection used last is used next, with its page cache still warm (a
+    # connection that sees another's commit rereads the pages it needs).
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                           pool_use_lifo=True)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial

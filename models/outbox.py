@@ -37,6 +37,25 @@ def _queue_statement(names: tuple[str, ...]) -> TextClause:
 def queue_notification(*, session: Session, notification_in: NotificationCreate,
                        now: datetime) -> Notification | None:
     """Add a message to the outbox; None if its key was queued before (by anyone)."""
+    row = _insert_once(session, notification_in, now)
+    if row is None:
+        return None
+    if isinstance(row, Notification):  # pragma: no cover - other databases
+        return row
+    made = Notification(**row)
+    make_transient_to_detached(made)  # as though loaded: nothing pending to flush
+    session.add(made)
+    return made
+
+
+def queue_once(*, session: Session, notification_in: NotificationCreate, now: datetime) -> int | None:
+    """`queue_notification` without an ORM object back (a PATCH's hot path): the new id, or None."""
+    row = _insert_once(session, notification_in, now)
+    return None if row is None else row["id"] if isinstance(row, dict) else row.id
+
+
+def _insert_once(session: Session, notification_in: NotificationCreate, now: datetime):
+    """The outbox row inserted for `notification_in` (a mapping), or None if its key exists."""
     at = as_utc(now)
     values = notification_in.model_dump() | {
         "status": NS.pending, "attempts": 0, "next_attempt_at": at, "created_at": at}
@@ -46,19 +65,14 @@ def queue_notification(*, session: Session, notification_in: NotificationCreate,
         # RETURNING the row, not rowcount: psycopg reports -1 for an ORM-routed insert; and the
         # row is the one a query would load, so none is needed.
         row = session.execute(_queue_statement(tuple(values)), values).mappings().one_or_none()
-        if row is None:
-            return None
-        made = Notification(**row)
-        make_transient_to_detached(made)  # as though loaded: nothing pending to flush
-        session.add(made)
-        return made
-    else:  # pragma: no cover - other databases
-        try:
-            with session.begin_nested():
-                session.add(Notification(**values))
-        except IntegrityError:
-            return None
-    return session.exec(select(Notification).where(Notification.key == notification_in.key)).one()
+        return None if row is None else dict(row)
+    try:  # pragma: no cover - other databases
+        with session.begin_nested():
+            session.add(Notification(**values))
+    except IntegrityError:  # pragma: no cover
+        return None
+    return session.exec(select(Notification).where(  # pragma: no cover
+        Notification.key == notification_in.key)).one()
 
 
 def insert_new(*, session: Session, rows: list[dict], now: datetime) -> dict[str, int]:

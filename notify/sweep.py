@@ -37,7 +37,7 @@ from config import Policy
 from models import ActionItem, Notification, NotificationCreate, Status
 from models.clock import as_utc
 from models.bulk import insert_events
-from models.outbox import insert_new, queue_notification
+from models.outbox import insert_new, queue_once
 from models.status import OPEN_LIKE
 from notify.routing import Routing
 from notify.templates import message_title
@@ -159,12 +159,14 @@ def due_notices(*, item: ActionItem, policy: Policy, now: datetime,
 
 
 def _queue(session: Session, *, now: datetime, key: str, kind: str, item: ActionItem, tags: list[str],
-           zone: ZoneInfo, context: dict | None = None) -> Notification | None:
-    """Queue a message about `item`; only its title is worded now (notify/wording.py)."""
+           zone: ZoneInfo, context: dict | None = None) -> NotificationCreate | None:
+    """Queue a message about `item` (None: its key was queued before); only its title is
+    worded now (notify/wording.py). What was queued comes back, not the outbox row: building
+    that ORM object cost a status change more than the insert."""
     title = message_title(kind=kind, item=item, now=now, zone=zone, extra=context)
-    return queue_notification(session=session, now=now, notification_in=NotificationCreate(
-        key=key, kind=kind, item_id=item.id, tags=",".join(tags), title=title,
-        context=json.dumps(context) if context else None))
+    message = NotificationCreate(key=key, kind=kind, item_id=item.id, tags=",".join(tags), title=title,
+                                 context=json.dumps(context) if context else None)
+    return message if queue_once(session=session, now=now, notification_in=message) is not None else None
 
 
 # What the sweep reads of an item: plain rows, not ORM entities (no identity map, no
@@ -265,7 +267,7 @@ def _outbox_row(item, notice: Notice, *, at: datetime, zone: ZoneInfo, tags: str
 
 
 def queue_item_notices(*, session: Session, items: list[ActionItem], routing: Routing,
-                       policy: Policy, now: datetime, kind: str = "new-item") -> list[Notification]:
+                       policy: Policy, now: datetime, kind: str = "new-item") -> list[NotificationCreate]:
     """One arrival notice per new item (key `new-item:{id}`); proposed items get kind
     `triage` so routing can send them to whoever triages."""
     at, out = as_utc(now), []
@@ -281,7 +283,7 @@ def queue_item_notices(*, session: Session, items: list[ActionItem], routing: Ro
 
 def queue_status_change(*, session: Session, item: ActionItem, from_status, to_status, actor: str,
                         note: str | None, routing: Routing, policy: Policy,
-                        now: datetime) -> Notification | None:
+                        now: datetime) -> NotificationCreate | None:
     """Tell the item's channels it moved (key `status:{id}:{version}`: one per change)."""
     at = as_utc(now)
     context = {"from_status": getattr(from_status, "value", from_status),

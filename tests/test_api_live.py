@@ -40,7 +40,7 @@ def test_twenty_clients_same_etag_exactly_one_wins(live_api, ids, tokens, engine
 
 def test_worker_processes_one_winner_and_redacted_log(ids, tokens, engine):
     port = free_port()
-    proc = subprocess.Popen([FOLLOWUP, "api", "--port", str(port), "--workers", "2"],
+    proc = subprocess.Popen([FOLLOWUP, "api", "--port", str(port), "--workers", "2", "--access-log"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         started = 0
@@ -62,7 +62,7 @@ def test_sqlite_writers_hold_a_lock_other_processes_see(tmp_path):
     import fcntl
     import os
 
-    from api.deps import SqliteWriters
+    from api.writes import SqliteWriters
 
     db = str(tmp_path / "x.db")
     other = os.open(f"{db}.writer-lock", os.O_RDWR | os.O_CREAT)  # as another process would
