@@ -13,7 +13,7 @@ from api.items import ERRORS
 from api.schemas import Problem, RecordAccepted, RecordDetail
 from extraction.loading import decode_record
 from models import InvalidInput, ItemMention, RecordPublic
-from models import items as item_ops
+from models import records as record_ops
 
 router = APIRouter(tags=["records"])
 CHUNK = 1 << 16
@@ -74,7 +74,7 @@ async def post_record(request: Request, st: State, _: Editor, response: Response
 @router.get("/records/{record_id}", response_model=RecordDetail, responses=ERRORS)
 def get_record(record_id: Id, _: Viewer, db: Db) -> RecordDetail:
     """A record's text and the items it mentions."""
-    rec = item_ops.get_record(session=db, record_id=record_id)
+    rec = record_ops.get_record(session=db, record_id=record_id)
     ids = db.exec(select(ItemMention.item_id).where(ItemMention.record_id == record_id)
                   .order_by(ItemMention.item_id)).all()
     return RecordDetail(**RecordPublic.model_validate(rec).model_dump(), text=rec.text,

@@ -36,14 +36,14 @@ CLIENT_PROCESSES = min(CLIENTS, int(os.environ.get("BENCH_API_CLIENT_PROCESSES",
 
 def seed(url: str) -> str:
     from models import ActionItemCreate, RecordCreate, init_db, make_engine, session_scope
-    from models import items
+    from models import records
     from models.tokens import Role, create_token
 
     engine = make_engine(url)
     init_db(engine)
     now = datetime(2010, 1, 1, tzinfo=timezone.utc)
     with session_scope(engine) as s:
-        items.ingest_record(session=s, record_in=RecordCreate(title="bench", text="bench"), now=now,
+        records.ingest_record(session=s, record_in=RecordCreate(title="bench", text="bench"), now=now,
                             auto_accept=0.5, items_in=[
                                 ActionItemCreate(title=f"item {i}", owner=f"owner {i % 20}", confidence=0.9,
                                                  due_start=date(2010, 1, 1) + timedelta(days=i % 90),

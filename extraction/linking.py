@@ -1,7 +1,7 @@
 """Which known follow-ups a new record talks about: the same item again, a moved date, a report of it done.
 
 Pure: the caller passes the known items (id, title, evidence) and gets back a
-plan; models.items.ingest_record applies it. Two texts name the same follow-up
+plan; models.records.ingest_record applies it. Two texts name the same follow-up
 when their topic words overlap enough: half the title words, or a shared name
 or acronym ("MOU", "Program Review") plus two more words.
 """
@@ -16,7 +16,7 @@ from extraction.clean import clean, sentences
 from extraction.dates import find_due
 from extraction.recorddate import record_date
 from extraction.phrases import topic_terms
-from models.items import ItemReport
+from models.records import ItemReport
 from models.tables import ActionItemCreate
 
 # The record says it happened: propose `done` for review, never close silently.

@@ -13,6 +13,7 @@ from extraction.linking import Known, LinkPlan, plan_links
 from flows import events
 from models import ActionItem, ActionItemUpdate, Status
 from models import items as item_ops
+from models import records as record_ops
 from notify import Routing, queue_item_notices, queue_status_change
 
 # Whoever changes items through here (CLI, flows, the HTTP API) emits their Prefect events.
@@ -51,12 +52,12 @@ def extract_text(text: str, *, settings: Settings, source: str | None = None, ti
 def store_extraction(*, session: Session, result: ExtractionResult, now: datetime,
                      policy: Policy, routing: Routing) -> IngestSummary:
     """Save a record with its items and queue their notices, in one transaction."""
-    if item_ops.get_record_by_hash(session=session, digest=item_ops.content_hash(result.record.text)):
+    if record_ops.get_record_by_hash(session=session, digest=record_ops.content_hash(result.record.text)):
         plan = LinkPlan()  # the same text again creates nothing: no need to read every open item
     else:
         known = [Known(*row) for row in item_ops.open_items_for_linking(session=session)]
         plan = plan_links(result.record.text, result.items, known)
-    ing = item_ops.ingest_record(session=session, record_in=result.record, items_in=result.items,
+    ing = record_ops.ingest_record(session=session, record_in=result.record, items_in=result.items,
                                  now=now, auto_accept=policy.auto_accept_confidence,
                                  matches=plan.matches, reports=plan.reports)
     queued = []

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from extraction import ExtractionResult
 from models import ACTIVE, OPEN_LIKE, ActionEvent, ActionItem, Status
 from models import items as item_ops
+from models import records as record_ops
 from models.clock import as_utc
 
 TABLE_ROWS = 300  # a keyed artifact also travels as an event: keep it to hundreds of rows
@@ -39,7 +40,7 @@ def action_items_table(*, session: Session, now: datetime, zone: ZoneInfo,
     today = as_utc(now).astimezone(zone).date()
     total = item_ops.count_items(session=session, status=OPEN_LIKE)
     items = item_ops.list_items(session=session, status=OPEN_LIKE, limit=limit)
-    titles = item_ops.record_titles(session=session, ids=(i.record_id for i in items))
+    titles = record_ops.record_titles(session=session, ids=(i.record_id for i in items))
     rows = [{"id": i.id, "title": i.title, "kind": i.kind.value if hasattr(i.kind, "value") else i.kind,
              "owner": i.owner or "-", "counterpart": i.counterpart or "-",
              "status": getattr(i.status, "value", i.status), "due": _window(i),

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from models import ActionItem, Notification
-from models.items import record_titles
+from models.records import record_titles
 from notify.routing import Routing
 from notify.sweep import idle_days
 from notify.templates import render_message

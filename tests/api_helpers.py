@@ -28,10 +28,10 @@ class Clock:
 def seed_items(engine) -> list[int]:
     """Two open items with due windows (different owners) and one proposed, undated."""
     from models import ActionItemCreate, RecordCreate, session_scope
-    from models import items
+    from models import records
 
     with session_scope(engine) as s:
-        res = items.ingest_record(
+        res = records.ingest_record(
             session=s, record_in=RecordCreate(title="Cable", text="cable text", record_date=date(2009, 10, 9)),
             items_in=[ActionItemCreate(title="Hold the Program Review", kind="planned_event", owner="EXBS",
                                        counterpart="Russian MFA", due_start=date(2010, 2, 1),

@@ -14,6 +14,7 @@ from sqlmodel import Session, func, select
 
 from models import ActionEvent, ActionItem, ActionItemCreate, MeetingRecord, RecordCreate, session_scope
 from models import items
+from models import records
 
 FOLLOWUP = str(Path(sys.executable).parent / "followup")
 T0 = datetime(2009, 10, 10, 10, 0, tzinfo=timezone.utc)
@@ -37,7 +38,7 @@ def one_line_error(proc: subprocess.CompletedProcess, *needles: str) -> None:
 def tracked(engine):
     """Two items: one open with a due window, one proposed."""
     with session_scope(engine) as s:
-        res = items.ingest_record(
+        res = records.ingest_record(
             session=s, record_in=RecordCreate(title="Cable", text="x", record_date=date(2009, 10, 9)),
             items_in=[ActionItemCreate(title="Hold the Program Review", kind="planned_event",
                                        owner="EXBS", due_start=date(2010, 2, 1),

@@ -14,6 +14,7 @@ import pytest
 from cli.entry import list_options
 from models import ActionItemCreate, RecordCreate, Status, session_scope
 from models import items
+from models import records
 
 FOLLOWUP = str(Path(sys.executable).parent / "followup")
 TYPER = "import sys; from cli.main import run; sys.argv[0] = 'followup'; run()"
@@ -34,7 +35,7 @@ def several(engine):
              ("Send the draft | with [brackets]", "action", "cbp", date(2010, 1, 5), date(2010, 1, 5), "waiting"),
              ("Close the old file", "commitment", "EXBS", date(2009, 12, 1), date(2009, 12, 1), "done")]
     with session_scope(engine) as s:
-        rec = items.ingest_record(session=s, record_in=RecordCreate(title="Cable", text="x"),
+        rec = records.ingest_record(session=s, record_in=RecordCreate(title="Cable", text="x"),
                                   items_in=[], now=T0).record
         for title, kind, owner, start, end, status in specs:
             items.create_item(session=s, item_in=ActionItemCreate(

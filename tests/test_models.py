@@ -13,6 +13,7 @@ from models import (
     parse_status, session_scope,
 )
 from models import items, outbox
+from models import records
 
 T0 = datetime(2009, 10, 10, 10, 0, tzinfo=timezone.utc)
 
@@ -20,7 +21,7 @@ T0 = datetime(2009, 10, 10, 10, 0, tzinfo=timezone.utc)
 def _ingest(session, text="A record.", n=1, confidence=0.9, auto_accept=0.75):
     cands = [ActionItemCreate(title=f"Do thing {i} of {text}", confidence=confidence)
              for i in range(n)]
-    return items.ingest_record(session=session, record_in=RecordCreate(title="R", text=text),
+    return records.ingest_record(session=session, record_in=RecordCreate(title="R", text=text),
                                items_in=cands, now=T0, auto_accept=auto_accept)
 
 
@@ -159,11 +160,11 @@ def test_later_mention_links_instead_of_duplicating(engine):
     c = ActionItemCreate(title="Hold the Program Review", due_start=date(2010, 2, 1),
                          due_end=date(2010, 2, 7), confidence=0.9)
     with session_scope(engine) as s:
-        first = items.ingest_record(session=s, record_in=RecordCreate(title="a", text="one"),
+        first = records.ingest_record(session=s, record_in=RecordCreate(title="a", text="one"),
                                     items_in=[c], now=T0, auto_accept=0.5)
     moved = c.model_copy(update={"due_start": date(2010, 2, 8), "due_end": date(2010, 2, 10)})
     with session_scope(engine) as s:
-        later = items.ingest_record(session=s, record_in=RecordCreate(title="b", text="two"),
+        later = records.ingest_record(session=s, record_in=RecordCreate(title="b", text="two"),
                                     items_in=[moved], now=T0, auto_accept=0.5)
         assert later.created == [] and [i.id for i in later.linked] == [first.created[0].id]
         item = items.get_item(session=s, item_id=first.created[0].id)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from models import ActionItemCreate, RecordCreate, session_scope
-from models import items
+from models import records
 from receivers import MqttSubscriber, SmtpReceiver, WebhookReceiver, mqtt_broker_or_skip
 
 FOLLOWUP = str(Path(sys.executable).parent / "followup")
@@ -79,7 +79,7 @@ def test_reminders_arrive_once_per_target_and_a_failing_webhook_goes_dead(engine
                                                                           receivers, monkeypatch):
     smtp, hook, mqtt = receivers
     with session_scope(engine) as s:
-        items.ingest_record(
+        records.ingest_record(
             session=s, record_in=RecordCreate(title="Cable 09MOSCOW2620", text="x"),
             items_in=[ActionItemCreate(title="Hold the Program Review", kind="planned_event",
                                        owner="EXBS", due_start=date(2010, 2, 1),

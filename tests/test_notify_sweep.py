@@ -12,6 +12,7 @@ from config import Policy
 from models import ActionEvent, ActionItem, ActionItemCreate, Notification, RecordCreate, Status
 from models import session_scope
 from models import items as item_ops
+from models import records as record_ops
 from notify import (Notice, Routing, due_notices, load_routing, queue_item_notices,
                     queue_status_change, run_sweep)
 from notify.routing import Rule
@@ -186,7 +187,7 @@ ROUTING = Routing(rules=[Rule(match={"kind": "overdue", "min_level": 2}, tags=["
 
 def test_sweep_queues_each_due_notice_once_with_an_audit_event(engine):
     with session_scope(engine) as s:
-        rec = item_ops.ingest_record(session=s, now=T0, items_in=[], record_in=RecordCreate(
+        rec = record_ops.ingest_record(session=s, now=T0, items_in=[], record_in=RecordCreate(
             title="Moscow cable 091103Z OCT 09", text="cable text")).record
         review = add(s, "Hold the Program Review", due_end=date(2010, 2, 7), owner="CBP",
                      record_id=rec.id, evidence="a Program Review in the first week of February")

@@ -9,6 +9,7 @@ from sqlmodel import select
 from config import Policy
 from models import ActionItemCreate, Notification, RecordCreate, Status, session_scope
 from models import items as item_ops
+from models import records as record_ops
 from notify import Routing, queue_item_notices, queue_status_change, run_sweep
 from notify.wording import word_claimed
 
@@ -33,7 +34,7 @@ def _word(engine, now, **kw) -> dict[str, Notification]:
 
 def test_a_reminder_sent_late_says_how_things_stand_when_it_arrives(engine):
     with session_scope(engine) as s:
-        rec = item_ops.ingest_record(session=s, now=T0, items_in=[], record_in=RecordCreate(
+        rec = record_ops.ingest_record(session=s, now=T0, items_in=[], record_in=RecordCreate(
             title="Moscow cable 091103Z OCT 09", text="cable text")).record
         _add(s, "Hold the Program Review", record_id=rec.id, due_end=date(2010, 2, 7),
              owner="CBP", evidence="a Program Review in the first week of February")

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from config import Policy
 from models import ActionItemCreate, Notification, NotificationCreate, RecordCreate, session_scope
-from models import items as item_ops
+from models import records as record_ops
 from notify import dispatch_due, load_apprise
 from receivers import WebhookReceiver, write_apprise_config
 
@@ -42,7 +42,7 @@ def seed(engine) -> None:
                                  due_end=date(2010, 2, 7) if n % 2 else date(2010, 1, 25))
                 for n in range(N_ITEMS)]
     with session_scope(engine) as s:
-        item_ops.ingest_record(session=s, record_in=RecordCreate(title="Cable", text="x"),
+        record_ops.ingest_record(session=s, record_in=RecordCreate(title="Cable", text="x"),
                                items_in=items_in, now=NOW - timedelta(days=30), auto_accept=0.5)
         # Their arrival notices are old news for this test: mark them sent.
         for n in s.exec(select(Notification)).all():
