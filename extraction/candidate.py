@@ -50,6 +50,7 @@ class Ctx:
     last_org: str | None = None  # likewise for "they"
     para_start: int = 0
     speakers: frozenset[str] = frozenset()  # a chat log's "<nick>" names
+    cues: tuple[list[int], list[int]] | None = None  # rules.cue_spans: where cue words are
     _starts: list[int] = field(default_factory=list)
     _due: dict[tuple[int, int], Due | None] = field(default_factory=dict)
 
@@ -99,14 +100,24 @@ class Ctx:
 def strip_due(phrase: str, due: Due | None) -> str:
     """The phrase without its due words: titles say what, not when."""
     p = " ".join(phrase.split())
-    if due is None:
-        return p.strip(" .,;:")
-    p = _due_words(due.text).sub(" ", p, count=1)
+    at = p.find(due.text) if due is not None and due.text else -1
+    if at < 0:  # p's blanks are single spaces, so a match holds due.text as written: none here
+        return p.strip(" .,;:") if due is None or due.text else _strip_words(p, due.text)
+    # The first match starts at most _LEAD_MAX before the first due.text: search from there, not
+    # from every position of the phrase (the pattern opens with optional words: no literal to skip to).
+    m = _due_words(due.text).search(p, max(0, at - _LEAD_MAX))
+    p = p[:m.start()] + " " + p[m.end():]
+    return " ".join(p.split()).strip(" .,;:")
+
+
+def _strip_words(p: str, text: str) -> str:
+    p = _due_words(text).sub(" ", p, count=1)
     return " ".join(p.split()).strip(" .,;:")
 
 
 _DUE_LEAD = r"(?:\b(?:later|earlier|sometime)\s+)?(?:\b(?:in|on|at|for|during|from|within)\s+)?"
 _DUE_TAIL = r"(?:\s+(?:of|from|after)\s+(?:receipt|signature|approval|(?:the|its)\s+[\w-]+))?"
+_LEAD_MAX = len("sometime during ")  # the longest _DUE_LEAD in a phrase of single spaces
 
 
 @lru_cache(maxsize=4096)  # one pattern per due text: the same phrases come back clause after clause
