@@ -50,7 +50,6 @@ class Ctx:
     last_org: str | None = None  # likewise for "they"
     para_start: int = 0
     speakers: frozenset[str] = frozenset()  # a chat log's "<nick>" names
-    cues: tuple[list[int], list[int]] | None = None  # rules.cue_spans: where cue words are
     _starts: list[int] = field(default_factory=list)
     _due: dict[tuple[int, int], Due | None] = field(default_factory=dict)
 

@@ -17,7 +17,7 @@ from extraction.explicit import explicit, is_heading
 from extraction.merge import merge
 from extraction.people import Directory, Mention, home_orgs, load_directory
 from extraction.phrases import topic_terms
-from extraction.rules import cue_spans, prose
+from extraction.rules import prose
 from models.status import Kind
 from models.tables import ActionItemCreate, RecordCreate
 
@@ -89,7 +89,7 @@ def _extract(text: str, source: str | None, title: str | None, d: Directory) -> 
     mentions = d.mentions(c.flat, c.start, c.end)
     ranked, sides = home_orgs(mentions)
     ctx = Ctx(flat=c.flat, ref=ref, directory=d, mentions=mentions, ranked=ranked, sides=sides,
-              speakers=frozenset(SPEAKER.findall(c.flat, c.start, c.end)), cues=cue_spans(c.flat, c.start, c.end))
+              speakers=frozenset(SPEAKER.findall(c.flat, c.start, c.end)))
     cands = _candidates(c, ctx)
     cands = _answer_requests(cands)
     cands = merge(cands, d.alias_words)

@@ -9,7 +9,6 @@ after it into a title. Cues are forward-looking, so reports of finished events
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from extraction.candidate import PAST, PAST_WORDS, Cand, Ctx, has, make, negated, parties, strip_due, subject
 from extraction.phrases import EVENT_NOUNS, base_verb, REL_INCLUDE, drop_soft, head_noun, tidy, title_from_np, title_from_vp
@@ -96,42 +95,12 @@ def _search(pat: re.Pattern[str], t: str) -> re.Match[str] | None:
     return pat.search(t) if has(t, words, fold=fold) else None
 
 
-def cue_spans(flat: str, lo: int, hi: int) -> tuple[list[int], list[int]] | None:
-    """Where ANY_CUE matches in flat[lo:hi] lower-cased: one pass over the record, not one per sentence.
-
-    None when lower() changes the length ("İ"): offsets in the lower-cased copy would not be flat's.
-    """
-    low = flat.lower()
-    if len(low) != len(flat):
-        return None
-    starts, ends = [], []
-    for m in ANY_CUE.finditer(low, lo, hi):
-        starts.append(m.start())
-        ends.append(m.end())
-    return starts, ends
-
-
-def _has_cue(cues: tuple[list[int], list[int]] | None, a: int, b: int, t: str) -> bool:
-    """Does t = flat[a:b] hold a cue? The same answer as searching t.lower(): the cues are ASCII
-    words without lookarounds, and a match cannot start inside another, so a sentence holds one
-    exactly when a match lies within it, or when one crossing its edge hides one (then search)."""
-    if cues is None:
-        return ANY_CUE.search(t.lower()) is not None
-    starts, ends = cues
-    j = bisect_right(ends, a)  # the first match that ends after a
-    if j == len(ends) or starts[j] >= b:
-        return False
-    if starts[j] >= a and ends[j] <= b:
-        return True
-    return ANY_CUE.search(t.lower()) is not None
-
-
 def prose(ctx: Ctx, a: int, b: int) -> list[Cand]:
     """Items from one sentence flat[a:b]."""
     t = ctx.flat[a:b]
     if t[:1] in "\"“":
         return []  # a quotation: what someone said for the record, not a follow-up to track
-    if not _has_cue(ctx.cues, a, b, t):
+    if not ANY_CUE.search(t.lower()):
         return []  # most background sentences: one cheap test instead of every rule
     answer = response(ctx, a, b)
     if answer is not None:
