@@ -30,7 +30,6 @@ FOOTER = re.compile(
 )
 
 PARA_BREAK = re.compile(r"\n[ \t\r]*\n")
-NONBLANK = re.compile(r"\S")  # \s is what str.strip() removes
 
 # A line that starts a new unit even inside a wrapped paragraph: a bullet, a
 # checkbox, a label such as "ACTION:", "TODO:", "Action item:", a Markdown
@@ -107,7 +106,7 @@ def paragraphs(c: Cleaned) -> list[tuple[int, int]]:
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, c.end))
-    return [(a, b) for a, b in spans if NONBLANK.search(c.flat, a, b)]  # no copy of each paragraph
+    return [(a, b) for a, b in spans if c.flat[a:b].strip()]
 
 
 def sentences(c: Cleaned) -> Iterator[Sentence]:
@@ -120,10 +119,8 @@ def sentences(c: Cleaned) -> Iterator[Sentence]:
     for pi, (a, b) in enumerate(paragraphs(c)):
         for ua, ub in _units(c, a, b):
             for sa, sb, st in _split(flat, ua, ub):
-                # At a line start: only blanks or a list marker before it on its line.
-                ls = text.rfind("\n", 0, sa) + 1
-                yield Sentence(sa, sb, st, pi, ls == sa or not NONBLANK.search(text, ls, sa)
-                               or MARKER.fullmatch(text, ls, sa) is not None)
+                head = text[text.rfind("\n", 0, sa) + 1:sa]  # at a line start: only blanks or a list marker before
+                yield Sentence(sa, sb, st, pi, not head.strip() or bool(MARKER.fullmatch(head)))
 
 
 def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
