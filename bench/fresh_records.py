@@ -129,7 +129,8 @@ def _email(w: _Writer, year: int) -> str:
     sender, body = w.person(), w.pick(BODY)
     lines = [w.fresh(lambda: f"From: {sender}\nTo: {w.pick(PLACE)} programme team\nDate: {r.randint(1, 28)} "
                              f"{w.pick(MONTHS)} {year}\nSubject: Readout - call with the {body} "
-                             f"({r.randint(1, 9999)})\n"), "Colleagues,\n", *(w.filler(year) for _ in range(r.randint(2, 6))),
+                             f"({r.randint(1, 9999)})\n"), "Colleagues,\n",
+             *(w.filler(year) for _ in range(r.randint(2, 6))),
              w.fresh(lambda: f"They {w.pick(REQ).format(b='us')} the {w.pick(THING)}; I promised to "
                              f"{w.action(year)}."),
              w.fresh(lambda: f"On our side, {w.pick(FIRST)} will {w.action(year)}."),
