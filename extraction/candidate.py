@@ -99,14 +99,31 @@ class Ctx:
 def strip_due(phrase: str, due: Due | None) -> str:
     """The phrase without its due words: titles say what, not when."""
     p = " ".join(phrase.split())
-    if due is None:
+    if due is None or not due.text:
+        return p.strip(" .,;:") if due is None else _strip_words(p, due.text)
+    at = p.find(due.text)  # due.text's blanks are single spaces too: a match holds it as written
+    if at < 0:
         return p.strip(" .,;:")
-    p = _due_words(due.text).sub(" ", p, count=1)
+    n = len(due.text)
+    if p.find(due.text, at + 1) >= 0 or _HOLE in p:  # a second copy could meet the lead or tail words
+        return _strip_words(p, due.text)
+    # One copy: a hole in its place lets one compiled pattern find the lead and tail words around it
+    # (compiling a pattern per due text cost more than the rest of extraction on text never seen).
+    m = _AROUND.search(p[:at] + _HOLE + p[at + n:], max(0, at - _LEAD_MAX))
+    p = p[:m.start()] + " " + p[m.end() + n - 1:]
+    return " ".join(p.split()).strip(" .,;:")
+
+
+def _strip_words(p: str, text: str) -> str:
+    p = _due_words(text).sub(" ", p, count=1)
     return " ".join(p.split()).strip(" .,;:")
 
 
 _DUE_LEAD = r"(?:\b(?:later|earlier|sometime)\s+)?(?:\b(?:in|on|at|for|during|from|within)\s+)?"
 _DUE_TAIL = r"(?:\s+(?:of|from|after)\s+(?:receipt|signature|approval|(?:the|its)\s+[\w-]+))?"
+_LEAD_MAX = len("sometime during ")  # the longest _DUE_LEAD in a phrase of single spaces
+_HOLE = "\ue000"  # private use: neither a word character nor a blank, so \b and \s see it as the text's edge
+_AROUND = re.compile(_DUE_LEAD + _HOLE + _DUE_TAIL)
 
 
 @lru_cache(maxsize=4096)  # one pattern per due text: the same phrases come back clause after clause

@@ -188,8 +188,17 @@ def _split(flat: str, a: int, b: int) -> list[tuple[int, int, str]]:
 
 
 def _is_boundary(flat: str, p: int, q: int, b: int) -> bool:
-    """Does the punctuation at flat[p:q] end a sentence?"""
+    """Does the punctuation at flat[p:q] end a sentence?
+
+    At the end of the unit (only blanks after it) the answer changes nothing, as the sentence
+    ends there either way: True, without reading the word before it (most full stops).
+    """
     if flat[p] != ".":
+        return True
+    nxt = q
+    while nxt < b and flat[nxt] == " ":
+        nxt += 1
+    if nxt >= b:
         return True
     w = p
     while w > 0 and (flat[w - 1].isalnum() or flat[w - 1] in ".'’"):
@@ -197,10 +206,5 @@ def _is_boundary(flat: str, p: int, q: int, b: int) -> bool:
     word = flat[w:p].lower().strip(".")
     if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or INITIALS.fullmatch(word):
         return False  # Mr. / St. / initials / U.S.
-    nxt = q
-    while nxt < b and flat[nxt] == " ":
-        nxt += 1
-    if nxt >= b:
-        return True
     ch = flat[nxt]
     return ch.isupper() or ch.isdigit() or ch in "\"'“‘([-*•#@"

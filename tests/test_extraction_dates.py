@@ -104,3 +104,39 @@ def test_every_due_pattern_lists_the_words_it_needs() -> None:
 
     assert set(NEEDS) == set(PATTERNS)
     assert all(NEEDS.values())
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due_text", "expected"),
+    [
+        ("send the report sometime during early May 2010 after the meeting", "early May 2010", "send the report"),
+        ("review the plan by Friday within 2 weeks of receipt", "2 weeks", "review the plan by Friday"),
+        ("draft the note in May and share it in May", "May", "draft the note and share it in May"),  # twice
+        ("agree the text.", "next week", "agree the text"),
+        ("agree\n the   text in  Q2 2011 ,", "Q2 2011", "agree the text"),
+    ],
+)
+def test_strip_due_takes_the_due_words_with_their_lead_and_tail(phrase: str, due_text: str, expected: str) -> None:
+    from extraction.candidate import strip_due
+    from extraction.dates import Due
+
+    assert strip_due(phrase, Due(0, 0, due_text, None, None)) == expected
+
+
+def test_strip_due_one_pattern_agrees_with_a_pattern_per_due_text() -> None:
+    # strip_due runs one compiled pattern around a hole where the due text was; the pattern built
+    # for each due text is the reference it must agree with, lead and tail words included.
+    import random
+
+    from extraction.candidate import _strip_words, strip_due
+    from extraction.dates import Due
+
+    words = ("in on at for during from within later earlier sometime of after the its receipt approval "
+             "May 2010 next week by 15 March soon Mayin x-y \ue000").split()
+    rnd = random.Random(4)
+    for _ in range(3000):
+        p = " ".join(rnd.choice(words) for _ in range(rnd.randint(0, 9)))
+        ws = p.split() or ["May"]
+        i = rnd.randrange(len(ws))
+        text = " ".join(ws[i:i + rnd.randint(1, 3)]) if rnd.random() < 0.7 else rnd.choice(words)
+        assert strip_due(p, Due(0, 0, text, None, None)) == _strip_words(p, text), (p, text)
