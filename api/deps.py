@@ -61,6 +61,34 @@ class FailedAuthLimiter:
             self._fails.setdefault(client, deque()).append(now)
 
 
+class TokenCache:
+    """Tokens checked in the last `ttl`, by hash: most requests skip the database and the
+    threadpool hop a query needs (together a third of a PATCH's CPU).
+
+    A revocation through this process's API takes effect at once (`forget`); one made
+    elsewhere (`followup token revoke`, another worker) within `ttl`. Only good tokens
+    are kept, so a new token works at once and guesses are never cached.
+    """
+
+    def __init__(self, ttl: timedelta = timedelta(seconds=1), size: int = 1024) -> None:
+        self.ttl, self.size = ttl, size
+        self._rows: dict[str, tuple[ApiToken, datetime]] = {}
+
+    def get(self, digest: str, now: datetime) -> ApiToken | None:
+        hit = self._rows.get(digest)
+        if hit is None or not (hit[1] <= now < hit[1] + self.ttl):
+            return None
+        return hit[0]
+
+    def put(self, digest: str, row: ApiToken, now: datetime) -> None:
+        if len(self._rows) >= self.size:
+            self._rows.clear()  # many live tokens at once is rare: start again
+        self._rows[digest] = (row, now)
+
+    def forget(self) -> None:
+        self._rows.clear()
+
+
 @dataclass
 class AppState:
     settings: Settings
@@ -69,7 +97,7 @@ class AppState:
     routing: Routing
     secret: str
     limiter: FailedAuthLimiter = field(default_factory=FailedAuthLimiter)
-    tokens: TokenCache = field(default_factory=lambda: TokenCache())
+    tokens: TokenCache = field(default_factory=TokenCache)
     writers: SqliteWriters | None = None  # set on SQLite
     write_patience: float = 30.0  # seconds a change waits for another program writing; then 503
 
@@ -109,34 +137,6 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-class TokenCache:
-    """Tokens checked in the last `ttl`, by hash: most requests skip the database and the
-    threadpool hop a query needs (together a third of a PATCH's CPU).
-
-    A revocation through this process's API takes effect at once (`forget`); one made
-    elsewhere (`followup token revoke`, another worker) within `ttl`. Only good tokens
-    are kept, so a new token works at once and guesses are never cached.
-    """
-
-    def __init__(self, ttl: timedelta = timedelta(seconds=1), size: int = 1024) -> None:
-        self.ttl, self.size = ttl, size
-        self._rows: dict[str, tuple[ApiToken, datetime]] = {}
-
-    def get(self, digest: str, now: datetime) -> ApiToken | None:
-        hit = self._rows.get(digest)
-        if hit is None or not (hit[1] <= now < hit[1] + self.ttl):
-            return None
-        return hit[0]
-
-    def put(self, digest: str, row: ApiToken, now: datetime) -> None:
-        if len(self._rows) >= self.size:
-            self._rows.clear()  # many live tokens at once is rare: start again
-        self._rows[digest] = (row, now)
-
-    def forget(self) -> None:
-        self._rows.clear()
-
-
 def check_bearer(st: AppState, client: str, creds: HTTPAuthorizationCredentials | None) -> ApiToken:
     """The live token row for `creds`, or 401/429 (rate-limited per client); may query."""
     now = st.clock()
@@ -149,27 +149,31 @@ def check_bearer(st: AppState, client: str, creds: HTTPAuthorizationCredentials 
         raise HTTPException(401, "missing bearer token; send 'Authorization: Bearer <token>' "
                                  "(create one with `followup token create`)",
                             headers={"WWW-Authenticate": "Bearer"})
-    digest = hash_token(creds.credentials)
-    row = st.tokens.get(digest, now)
+    row = _known(st, creds, now)
     if row is None:
         with session_scope(st.engine) as session:
             row = check_token(session=session, token=creds.credentials, now=now)
         if row is None:
             st.limiter.fail(client, now)
             raise HTTPException(401, "invalid or revoked token", headers={"WWW-Authenticate": "Bearer"})
-        st.tokens.put(digest, row, now)
+        st.tokens.put(hash_token(creds.credentials), row, now)
     return row
+
+
+def _known(st: AppState, creds: HTTPAuthorizationCredentials | None, now: datetime) -> ApiToken | None:
+    """The row of a bearer token checked within the cache's TTL, else None."""
+    if creds is None or creds.scheme.lower() != "bearer":
+        return None
+    return st.tokens.get(hash_token(creds.credentials), now)
 
 
 async def authenticate(request: Request, st: AppState,
                        creds: HTTPAuthorizationCredentials | None) -> ApiToken:
     """`check_bearer` on the event loop when the token is cached, else in the threadpool."""
-    client = client_of(request)
-    if creds is not None and creds.scheme.lower() == "bearer":
-        now = st.clock()
-        row = st.tokens.get(hash_token(creds.credentials), now)
-        if row is not None and not st.limiter.blocked_for(client, now):
-            return row
+    client, now = client_of(request), st.clock()
+    row = _known(st, creds, now)
+    if row is not None and not st.limiter.blocked_for(client, now):
+        return row
     return await run_in_threadpool(check_bearer, st, client, creds)
 
 
