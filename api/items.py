@@ -14,6 +14,7 @@ from api.schemas import CommentIn, ItemDetail, ItemPage, ItemPatch, MentionPubli
 from flows.ops import change_item
 from models import ActionItem, ActionItemPublic, ActionItemUpdate, InvalidInput, Kind, Status
 from models import items as item_ops
+from models.changes import read_item
 from models.status import OPEN_LIKE
 from models.tables import ActionEventPublic
 
@@ -26,20 +27,31 @@ def etag(item: ActionItem) -> str:
     return f'"{item.version}"'
 
 
-def parse_if_match(value: str | None, current: ActionItem) -> int | None:
-    """The version If-Match asks for (None: no precondition), or 412 if it cannot match."""
+def if_match_versions(value: str | None) -> list[int] | None:
+    """The versions If-Match names (None: no precondition; weak tags never match, RFC 9110)."""
     if value is None or value.strip() == "*":
         return None
+    wanted = []
     for tag in (t.strip() for t in value.split(",")):
-        if tag.startswith("W/"):
-            continue  # weak tags never match If-Match (RFC 9110 strong comparison)
-        digits = tag.strip('"')
-        if tag.startswith('"') and tag.endswith('"') and digits.isdigit():
-            if int(digits) == current.version:
-                return current.version
-    raise HTTPException(412, f"item {current.id} changed since you read it (If-Match {value}, "
-                             f"now {etag(current)}); GET it again and retry",
-                        headers={"ETag": etag(current)})
+        digits = tag[1:-1]
+        if len(tag) > 2 and tag[0] == '"' and tag[-1] == '"' and digits.isdigit():
+            wanted.append(int(digits))
+    return wanted
+
+
+def expected_version(db: Session, item_id: int, value: str | None) -> int | None:
+    """The version a change must find (None: any); one tag, the usual case, needs no read:
+    a stale one fails the change's compare-and-set (VersionConflict, 412). Several tags,
+    or none usable, are checked against the item here (412 if none is its version)."""
+    wanted = if_match_versions(value)
+    if wanted is None or len(wanted) == 1:
+        return wanted[0] if wanted else None
+    version = read_item(session=db, item_id=item_id)["version"]
+    if version not in wanted:
+        raise HTTPException(412, f"item {item_id} changed since you read it (If-Match {value}, "
+                                 f'now "{version}"); GET it again and retry',
+                            headers={"ETag": f'"{version}"'})
+    return version
 
 
 @router.get("/items", response_model=ItemPage, responses=ERRORS)
@@ -104,13 +116,11 @@ async def patch_item(item_id: Id, patch: ItemPatch, token: Editor, st: State,
                            "due_start, due_end, due_text or note")
 
     def change(db: Session) -> tuple[bytes, str]:
-        current = item_ops.get_item(session=db, item_id=item_id)
-        expected = parse_if_match(if_match, current)
         item = change_item(session=db, item_id=item_id, now=st.clock(), actor=f"api:{token.name}",
                            routing=st.routing, policy=st.policy, status=patch.status,
                            note=patch.note, item_in=ActionItemUpdate(**fields),
-                           expected_version=expected)
-        return ActionItemPublic.model_validate(item).model_dump_json().encode(), etag(item)
+                           expected_version=expected_version(db, item_id, if_match))
+        return item.model_dump_json().encode(), etag(item)
 
     # The body is serialised once, here: returning the model would have FastAPI
     # validate it a second time against response_model.
