@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, Query, Response
 from sqlmodel import Session
 
-from api.deps import Db, Editor, Id, State, Viewer
+from api.deps import AppState, Db, Editor, Id, State, Viewer
 from api.writes import write
 from api.schemas import CommentIn, ItemDetail, ItemPage, ItemPatch, MentionPublic, Problem
 from flows.ops import change_item
@@ -16,13 +16,13 @@ from models import ActionItem, ActionItemPublic, ActionItemUpdate, InvalidInput,
 from models import items as item_ops
 from models.changes import read_item
 from models.status import OPEN_LIKE
-from models.tables import ActionEventPublic
+from models.tables import ActionEventPublic, ApiToken
 
 router = APIRouter(tags=["items"])
 ERRORS = {s: {"model": Problem} for s in (401, 403, 404, 429)}
 
 
-def etag(item: ActionItem) -> str:
+def etag(item: ActionItem | ActionItemPublic) -> str:
     """The item's version is its entity tag."""
     return f'"{item.version}"'
 
@@ -110,6 +110,12 @@ async def patch_item(item_id: Id, patch: ItemPatch, token: Editor, st: State,
     """Change status and/or fields. With If-Match, a stale ETag gets 412 and nothing changes;
     a move the state machine forbids gets 409 with the allowed ones. Answers the item
     (its history is on GET: returning it here would grow with every change)."""
+    return await apply_patch(st, token, item_id, patch, if_match)
+
+
+async def apply_patch(st: AppState, token: ApiToken, item_id: int, patch: ItemPatch,
+                      if_match: str | None) -> Response:
+    """PATCH /items/{id} once its request is checked (here, or by api/fastpatch.py)."""
     fields = patch.model_dump(exclude_unset=True, exclude={"status", "note"})
     if not fields and patch.status is None and not patch.note:
         raise InvalidInput("nothing to change; send status, owner, counterpart, title, "
