@@ -129,7 +129,7 @@ async def apply_patch(st: AppState, token: ApiToken, item_id: int, patch: ItemPa
     def change(db: Session) -> tuple[bytes, str]:
         item = change_item(session=db, item_id=item_id, now=st.clock(), actor=f"api:{token.name}",
                            routing=st.routing, policy=st.policy, status=patch.status,
-                           note=patch.note, item_in=ActionItemUpdate(**fields),
+                           note=patch.note, item_in=ActionItemUpdate(**fields) if fields else None,
                            expected_version=expected_version(db, item_id, if_match))
         return item.model_dump_json().encode(), etag(item)
 

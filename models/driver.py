@@ -66,7 +66,16 @@ class Prepared:
 
 def driver_connection(session) -> tuple[Any, Dialect]:
     """The session's transaction's driver connection and its dialect; pending ORM changes
-    are flushed first, so statements run here see (and follow) them."""
+    are flushed first, so statements run here see (and follow) them. Remembered for the
+    transaction: asking the session again for each statement cost more than the statement."""
     session.flush()
+    txn, known = session.get_transaction(), session.info.get(_KNOWN)
+    if known is not None and txn is not None and known[0] is txn:
+        return known[1], known[2]
     conn = session.connection()
-    return conn.connection.dbapi_connection, conn.dialect
+    raw = conn.connection.dbapi_connection
+    session.info[_KNOWN] = (session.get_transaction(), raw, conn.dialect)
+    return raw, conn.dialect
+
+
+_KNOWN = "followup_driver_connection"
