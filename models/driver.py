@@ -25,26 +25,27 @@ class Prepared:
     def __init__(self, stmt: ClauseElement, dialect: Dialect, returns: list | None = None) -> None:
         compiled = stmt.compile(dialect=dialect)
         self.sql = compiled.string
+        procs = {name: bp.type.dialect_impl(dialect).bind_processor(dialect)
+                 for name, bp in compiled.binds.items()}
         # qmark (SQLite) is positional; pyformat (psycopg) takes a mapping.
-        self.order: tuple[str, ...] | None = tuple(compiled.positiontup) if compiled.positiontup else None
-        self._bind = [(name, bp.type.dialect_impl(dialect).bind_processor(dialect))
-                      for name, bp in ((n, compiled.binds[n]) for n in self._names(compiled))]
-        self._bind = [(name, proc) for name, proc in self._bind if proc is not None]
+        self.positional = bool(compiled.positiontup)
+        self._plan: list[tuple[str, Convert]] = (
+            [(name, procs.get(name)) for name in compiled.positiontup] if self.positional
+            else [(name, proc) for name, proc in procs.items() if proc is not None])
         self._dialect, self._returns = dialect, returns or []
         self._result: list[Convert] | None = None  # known from the first result's type codes
 
-    @staticmethod
-    def _names(compiled) -> list[str]:
-        return list(compiled.positiontup) if compiled.positiontup else list(compiled.binds)
-
     def params(self, values: Mapping[str, Any]):
         """`values` by bind name, converted as SQLAlchemy would, in the driver's form."""
-        if self._bind:
-            values = dict(values)
-            for name, proc in self._bind:
-                if name in values:
-                    values[name] = proc(values[name])
-        return tuple(values[n] for n in self.order) if self.order is not None else values
+        if self.positional:
+            return tuple(values[n] if proc is None else proc(values[n]) for n, proc in self._plan)
+        if not self._plan:
+            return values
+        out = dict(values)
+        for name, proc in self._plan:
+            if name in out:
+                out[name] = proc(out[name])
+        return out
 
     def row(self, cur) -> list | None:
         """The cursor's next row with its columns' result conversions applied."""
