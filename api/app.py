@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, TimeoutError as PoolTimeout
 
 import flows  # noqa: F401  (no-telemetry variables before Prefect is imported)
-from api import feeds, items, links, records
+from api import fastpatch, feeds, items, links, records
 from api.deps import AppState
 from api.writes import Busy
 from api.schemas import Health
@@ -100,6 +100,7 @@ def create_app(*, settings: Settings | None = None, engine: Engine | None = None
     install_error_handlers(app)
     for mod in (items, records, links, feeds):
         app.include_router(mod.router)
+    fastpatch.install(app)
 
     @app.get("/healthz", response_model=Health, tags=["health"],
              responses={503: {"model": Health}})

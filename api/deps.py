@@ -177,6 +177,18 @@ async def authenticate(request: Request, st: AppState,
     return await run_in_threadpool(check_bearer, st, client, creds)
 
 
+async def cached_token(request: Request, role: Role) -> ApiToken | None:
+    """The token a request carries if it is cached, of `role` or higher, and its client is
+    not held back; else None, and the request takes the full path (`require`), which
+    answers 401, 403 or 429 as the case may be."""
+    st: AppState = request.app.state.followup
+    client, now = client_of(request), st.clock()
+    row = _known(st, await bearer(request), now)
+    if row is None or RANK[Role(row.role)] < RANK[role] or st.limiter.blocked_for(client, now):
+        return None
+    return row
+
+
 def require(role: Role) -> Callable[..., ApiToken]:
     """A dependency that lets through tokens of `role` or a higher one, else 401/403.
 

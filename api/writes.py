@@ -60,10 +60,13 @@ class SqliteWriters:
 
 def _begin(session: Session) -> bool:
     """BEGIN IMMEDIATE within INLINE_WAIT_MS (True), or False: another program holds
-    SQLite's write lock. On the driver's connection: through SQLAlchemy these four
-    statements cost more than a PATCH's UPDATE."""
-    raw = session.connection().connection.dbapi_connection
-    usual = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+    SQLite's write lock. On the driver's connection: through SQLAlchemy these statements
+    cost more than a PATCH's UPDATE. The connection's usual busy timeout is read once."""
+    conn = session.connection()
+    raw = conn.connection.dbapi_connection
+    usual = conn.connection.info.get(_USUAL)
+    if usual is None:
+        usual = conn.connection.info[_USUAL] = int(raw.execute("PRAGMA busy_timeout").fetchone()[0])
     raw.execute(f"PRAGMA busy_timeout = {INLINE_WAIT_MS}")
     try:
         raw.execute("BEGIN IMMEDIATE")  # the BEGIN the driver would send, made immediate
@@ -71,7 +74,10 @@ def _begin(session: Session) -> bool:
     except sqlite3.OperationalError:
         return False
     finally:
-        raw.execute(f"PRAGMA busy_timeout = {int(usual)}")
+        raw.execute(f"PRAGMA busy_timeout = {usual}")
+
+
+_USUAL = "followup_busy_timeout"
 
 
 class Busy(Exception):

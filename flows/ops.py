@@ -11,7 +11,8 @@ from config import Policy, Settings
 from extraction import ExtractionResult, extract
 from extraction.linking import Known, LinkPlan, plan_links
 from flows import events
-from models import ActionItem, ActionItemUpdate, Status
+from models import ActionItemPublic, ActionItemUpdate, Status
+from models.changes import change_item_row
 from models import items as item_ops
 from models import records as record_ops
 from notify import Routing, queue_item_notices, queue_status_change
@@ -75,24 +76,18 @@ def store_extraction(*, session: Session, result: ExtractionResult, now: datetim
 def change_item(*, session: Session, item_id: int, now: datetime, actor: str,
                 routing: Routing, policy: Policy, status: Status | None = None,
                 note: str | None = None, item_in: ActionItemUpdate | None = None,
-                expected_version: int | None = None) -> ActionItem:
-    """Edit fields and/or move status, audited, with a status-change notice.
+                expected_version: int | None = None) -> ActionItemPublic:
+    """Edit fields and/or move status, audited, with a status-change notice; the item as it
+    is now (a plain model: an ORM item of it in `session` is expired).
 
     `expected_version` guards the whole change: if the item moved on since the
     caller read it, nothing is written (VersionConflict).
     """
-    item = item_ops.get_item(session=session, item_id=item_id)
     fields = item_in.model_dump(exclude_unset=True) if item_in else {}
-    if fields or (note and status is None):
-        item = item_ops.update_item(session=session, item_id=item_id, now=now, actor=actor,
-                                    item_in=item_in or ActionItemUpdate(),
-                                    note=None if status else note,
-                                    expected_version=expected_version)
-        expected_version = None  # checked; the status move below is the same change
+    item, before = change_item_row(session=session, item_id=item_id, now=now, actor=actor,
+                                   status=status, note=note, fields=fields,
+                                   expected_version=expected_version)
     if status is not None:
-        before = Status(item.status)
-        item = item_ops.transition_item(session=session, item_id=item_id, to=status, actor=actor,
-                                        now=now, note=note, expected_version=expected_version)
         queue_status_change(session=session, item=item, from_status=before, to_status=status,
                             actor=actor, note=note, routing=routing, policy=policy, now=now)
     return item
