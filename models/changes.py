@@ -3,8 +3,8 @@ change by a person takes (CLI `update`, the API's PATCH, one-click links).
 
 One read, one compare-and-set UPDATE, the audit rows in one INSERT: no ORM objects.
 Through the ORM the same change cost the API three times the CPU of the rest of a
-PATCH (models/driver.py). The rules are those of models/items.py's `update_item`
-and `transition_item`, which stay for code holding ORM items (ingest, tests).
+PATCH (models/driver.py). models/items.py's `update_item` and `transition_item`
+wrap this for code holding ORM items (ingest, tests): the rules live here alone.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def change_item_row(*, session, item_id: int, now: datetime, actor: str,
                     expected_version: int | None = None) -> tuple[ActionItemPublic, Status]:
     """Edit `fields` and/or move to `status`, audited; (the item as it is now, its status before).
 
-    As `update_item` then `transition_item` did: changed fields (or a note without a
+    Changed fields (or a note without a
     status) make an `updated` event and a version, a status move a `status-changed`
     event and another version; nothing to change changes nothing. `expected_version`
     guards the whole change (VersionConflict, before anything is written); a bad due

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.bulk import insert_events
 from models.clock import as_utc
 from models.query import item_filters, item_order
-from models.errors import NotFound, VersionConflict, check_window
-from models.status import OPEN_LIKE, Status, check_transition
+from models.changes import change_item_row
+from models.errors import NotFound, check_window
+from models.status import OPEN_LIKE, Status
 from models.tables import (
     ActionEvent,
     ActionItem,
@@ -90,71 +89,30 @@ def get_item(*, session: Session, item_id: int) -> ActionItem:
     return item
 
 
-def _check_version(item: ActionItem, expected_version: int | None) -> None:
-    if expected_version is not None and item.version != expected_version:
-        raise VersionConflict(item.id, expected_version, item.version)
-
-
-@functools.cache
-def _compare_and_set():
-    """UPDATE every column WHERE id and version match, built once: its values are parameters,
-    so it is not rebuilt (and its cache key recomputed) for each change."""
-    table = ActionItem.__table__
-    return (table.update().where(table.c.id == bindparam("cas_id"), table.c.version == bindparam("cas_version"))
-            .values({c.name: bindparam(c.name, type_=c.type) for c in table.c if c.name != "id"}))
-
-
-def _bump(session: Session, item: ActionItem, at: datetime, changes: dict) -> None:
-    """Save `changes` with a compare-and-set on version, so concurrent writers cannot both win."""
-    old = item.version
-    columns = [c.name for c in ActionItem.__table__.c if c.name != "id"]
-    values = {name: getattr(item, name) for name in columns} | changes | {"version": old + 1,
-                                                                         "updated_at": at}
-    with session.no_autoflush:
-        res = session.execute(_compare_and_set(), values | {"cas_id": item.id, "cas_version": old})
-    if res.rowcount != 1:
-        session.expire(item, columns)  # the id stays, to look the row up by
-        current = session.get(ActionItem, item.id)
-        raise VersionConflict(item.id, old, current.version if current else -1)
-    # The row now holds exactly these values (the update matched it by version), so they
-    # become the item's loaded state without reading the row back.
-    for name, value in values.items():
-        set_committed_value(item, name, value)
+def _change(session: Session, item_id: int, expected_version: int | None, **change) -> ActionItem:
+    """`change_item_row` for code holding ORM items: the item as this session knows it
+    guards the change (a copy loaded before another writer moved the row on is a
+    VersionConflict, not an overwrite), and comes back refreshed."""
+    item = get_item(session=session, item_id=item_id)
+    change_item_row(session=session, item_id=item_id,
+                    expected_version=item.version if expected_version is None else expected_version,
+                    **change)
+    session.refresh(item)  # expired by the change; an expired SQLModel dumps as {}
+    return item
 
 
 def transition_item(*, session: Session, item_id: int, to: Status, actor: str, now: datetime,
                     note: str | None = None, expected_version: int | None = None) -> ActionItem:
     """Move an item to `to`, audited; IllegalTransition if the state machine forbids it."""
-    at = as_utc(now)
-    item = get_item(session=session, item_id=item_id)
-    _check_version(item, expected_version)
-    current = Status(item.status)
-    check_transition(current, to)
-    _bump(session, item, at, {"status": to})
-    audit(session, item, kind="status-changed", actor=actor, at=at,
-           from_status=current.value, to_status=to.value, note=note)
-    return item
+    return _change(session, item_id, expected_version, now=now, actor=actor, status=to, note=note)
 
 
 def update_item(*, session: Session, item_id: int, item_in: ActionItemUpdate, actor: str,
                 now: datetime, note: str | None = None,
                 expected_version: int | None = None) -> ActionItem:
     """Change the given fields; records one `updated` event with old and new values."""
-    at = as_utc(now)
-    item = get_item(session=session, item_id=item_id)
-    _check_version(item, expected_version)
-    changes = {}
-    for name, new in item_in.model_dump(exclude_unset=True).items():
-        old = getattr(item, name)
-        if new != old:
-            changes[name] = [old, new]
-    start, end = (changes[n][1] if n in changes else getattr(item, n) for n in ("due_start", "due_end"))
-    check_window(start, end)
-    if not changes and note is None:
-        return item
-    _bump(session, item, at, {name: new for name, (_, new) in changes.items()})
-    audit(session, item, kind="updated", actor=actor, at=at, note=note, changes=changes or None)
-    return item
+    return _change(session, item_id, expected_version, now=now, actor=actor, note=note,
+                   fields=item_in.model_dump(exclude_unset=True))
 
 
 def item_history(*, session: Session, item_id: int) -> list[ActionEvent]:
