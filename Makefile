@@ -35,6 +35,7 @@ test: install-dev
 bench: install-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/api_cpu.py
 	$(BIN)/python bench/scale.py
 
 clean:
