@@ -98,6 +98,29 @@ def test_record_date(text: str, expected: date | None) -> None:
     assert extract(text).record.record_date == expected
 
 
+@pytest.mark.parametrize(
+    ("phrase", "due_text"),
+    [
+        ("send the legend of this year", "this year"),  # not "end of this year"
+        ("send the pyramid plan amid May 2010", "May 2010"),  # not "mid May 2010"
+        ("bathe first week of May 2010", "first week of May 2010"),
+        ("nightfall 2010", None),
+        ("ahead of the May boardroom talks", None),
+        ("annext Monday", "Monday"),
+        ("send the plan within May", "May"),  # the due text starts at a word's edge; "in" is left out anyway
+    ],
+)
+def test_a_due_phrase_starts_and_ends_at_word_edges(phrase: str, due_text: str | None) -> None:
+    due = find_due(phrase, REF)
+    assert (due.text if due else None) == due_text
+
+
+def test_a_title_keeps_a_word_that_starts_with_the_due_text() -> None:
+    text = "Date: 2010-03-03\n\nNotes\n\nACTION: Bob to meet the team at Mayfield in May.\n"
+    (item,) = extract(text).items
+    assert (item.title, item.due_text) == ("Meet the team at Mayfield", "May")
+
+
 def test_every_due_pattern_lists_the_words_it_needs() -> None:
     # find_due gives up on a clause with none of these words and no digit: a pattern left out would never run.
     from extraction.dates import NEEDS, PATTERNS
@@ -114,6 +137,9 @@ def test_every_due_pattern_lists_the_words_it_needs() -> None:
         ("draft the note in May and share it in May", "May", "draft the note and share it in May"),  # twice
         ("agree the text.", "next week", "agree the text"),
         ("agree\n the   text in  Q2 2011 ,", "Q2 2011", "agree the text"),
+        ("meet the team at Mayfield in May", "May", "meet the team at Mayfield"),  # not the "May" of "Mayfield"
+        ("meet at Mayfield", "May", "meet at Mayfield"),  # only inside a word: nothing to take
+        ("send it to LaMay in May", "May", "send it to LaMay"),  # nor the end of "LaMay"
     ],
 )
 def test_strip_due_takes_the_due_words_with_their_lead_and_tail(phrase: str, due_text: str, expected: str) -> None:
