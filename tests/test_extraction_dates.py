@@ -106,6 +106,7 @@ def test_record_date(text: str, expected: date | None) -> None:
         ("bathe first week of May 2010", "first week of May 2010"),
         ("nightfall 2010", None),
         ("ahead of the May boardroom talks", None),
+        ("before the May meetings", "before the May meeting"),  # a plural still ends the phrase, as before
         ("annext Monday", "Monday"),
         ("send the plan within May", "May"),  # the due text starts at a word's edge; "in" is left out anyway
     ],
