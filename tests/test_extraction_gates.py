@@ -18,7 +18,8 @@ from extraction.recorddate import DTG
 PIECES = ("done", "completed", "complete", "closed", "finished", "delivered", "sent", "is", "was", "-", ":", ",",
           "(", " ", "  ", "\n", "\t", "by", "on", "©", "(c)", "copyright", "all rights reserved", "world headlines",
           "related", "stories", "articles", "news", "latest headlines", "share this", "subscribe to", "back to top",
-          "From:", "from:", "Bob", "<b@x>", "091103Z OCT 09", "091103z\n oct 09", "091103Z", "OCT", "09", "ſent", "bac\u212a", "x")
+          "From:", "from:", "Bob", "<b@x>", "091103Z OCT 09", "091103z\n oct 09", "091103Z", "OCT", "09",
+          "ſent", "bac\u212a", "x")
 
 
 def _texts(n: int, seed: int):
