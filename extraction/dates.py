@@ -58,7 +58,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "weekday": _p(r"(?P<prep>(?i:by|on|before|until|next|this|due)) +(?P<wd>" + "|".join(WEEKDAYS) + r")\b", "bountd"),
     "within": _p(r"(?i:\bwithin +(?P<n>\d{1,3}|" + "|".join(NUM) + r") +(?P<u>days?|weeks?|months?))\b", "w"),
     "meeting": _p(rf"(?<!\w)(?i:before|by|ahead +of) +the +(?P<mon>{MONTH}) +(?i:meeting|session|board|council)"
-                  r"(?=[sS]?\b)", "ba"),  # "meetings" ends the phrase as before; "boardroom" does not
+                  r"[sS]?\b", "ba"),  # the due text ends at the word's edge: "meetings", never "boardroom"
     "vague": _p(r"(?i:\b(?:in +the +near +future|as +soon +as +possible|ASAP|soon|shortly|in +due +course|"
                 r"at +a +later +date|in +the +coming +(?:days|weeks|months)|at +the +earliest +opportunity))\b", "ias"),
 }

@@ -106,7 +106,7 @@ def test_record_date(text: str, expected: date | None) -> None:
         ("bathe first week of May 2010", "first week of May 2010"),
         ("nightfall 2010", None),
         ("ahead of the May boardroom talks", None),
-        ("before the May meetings", "before the May meeting"),  # a plural still ends the phrase, as before
+        ("before the May meetings", "before the May meetings"),  # the plural is part of the phrase, not cut
         ("annext Monday", "Monday"),
         ("send the plan within May", "May"),  # the due text starts at a word's edge; "in" is left out anyway
     ],
@@ -120,6 +120,13 @@ def test_a_title_keeps_a_word_that_starts_with_the_due_text() -> None:
     text = "Date: 2010-03-03\n\nNotes\n\nACTION: Bob to meet the team at Mayfield in May.\n"
     (item,) = extract(text).items
     assert (item.title, item.due_text) == ("Meet the team at Mayfield", "May")
+
+
+def test_a_plural_meeting_is_left_out_of_the_title_whole() -> None:
+    text = "Date: 2010-03-03\n\nPriya will circulate the minutes before the May meetings.\n"
+    (item,) = extract(text).items
+    assert (item.title, item.due_text) == ("Circulate the minutes", "before the May meetings")
+    assert (item.due_start, item.due_end) == (date(2010, 5, 1), date(2010, 5, 31))
 
 
 def test_every_due_pattern_lists_the_words_it_needs() -> None:
