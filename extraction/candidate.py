@@ -135,9 +135,16 @@ def _strip_words(p: str, text: str) -> str:
     return " ".join(p.split()).strip(" .,;:")
 
 
-_DUE_LEAD = r"(?:\b(?:later|earlier|sometime)\s+)?(?:\b(?:in|on|at|for|during|from|within)\s+)?"
-_DUE_TAIL = r"(?:\s+(?:of|from|after)\s+(?:receipt|signature|approval|(?:the|its)\s+[\w-]+))?"
-_LEAD_MAX = len("sometime during ")  # the longest _DUE_LEAD in a phrase of single spaces
+# The words around a due text that say only when: the prepositions the due patterns accept but leave
+# out of the due text ("through", "due"), and a part of the time ("at the start of next week"; "in the
+# first week of May 2021" when its first week is past and the due text is the month).
+_DUE_LEAD = (r"(?:\b(?:later|earlier|sometime)\s+)?(?:\b(?:in|on|at|for|during|from|within|through|throughout|over|"
+             r"due)\s+)?(?:\b(?:the\s+)?(?:(?:first|second|third|fourth|last|final)\s+)?(?:start|beginning|middle|end|"
+             r"course|rest|remainder|week|weekend|half|quarter|morning|afternoon|evening|night|eve)\s+of\s+|"
+             r"\bas\s+of\s+)?")
+_DUE_TAIL = (r"(?:\s+(?:of|from|after)\s+(?:receipt|signature|approval|(?:the|its)\s+[\w-]+)|"
+             r"\s+at\s+the\s+(?:latest|earliest))?")
+_LEAD_MAX = len("sometime throughout the second remainder of ")  # the longest _DUE_LEAD in a phrase of single spaces
 _HOLE = "\ue000"  # private use: neither a word character nor a blank, so \b and \s see it as the text's edge
 _AROUND = re.compile(_DUE_LEAD + _HOLE + _DUE_TAIL)
 

@@ -103,6 +103,13 @@ REFERENCE = re.compile(r"(?i:\b(?:outage|incident|meeting|letter|e-?mail|call|re
 REFERENCE_NOUNS = ("outage", "incident", "meeting", "letter", "mail", "call", "report", "minutes", "visit",
                    "session", "decision", "order", "message", "attack", "storm", "accident", "note")
 REFERENCE_TAILS = ("of", "on", "from", "dated", "the")  # the words before its final blanks
+# "<noun> of <time>" names which one ("the legend of this year", "the figures of next year"), not when it is
+# due; these nouns before "of" are the exceptions, where the time is when ("the start of next week", "ahead of").
+OF_TIME = frozenset(("ahead", "as", "because", "instead", "out", "start", "beginning", "middle", "end", "course",
+                     "rest", "remainder", "half", "quarter", "part", "week", "weeks", "weekend", "month", "months",
+                     "year", "day", "days", "morning", "afternoon", "evening", "night", "eve", "spring", "summer",
+                     "autumn", "fall", "winter", "first", "second", "third", "fourth", "last", "final"))
+OF_NOUN = re.compile(r"(?<![\w-])([^\W\d_]+)\s+of\s+$")
 PREFIX = re.compile(r"(?i:\b(?:by|before|no +later +than|not +later +than|until|till|ahead +of)) +$")
 
 
@@ -121,9 +128,13 @@ def _in_word(s: str, i: int) -> bool:
 
 
 def _is_reference(s: str, lo: int, hi: int) -> bool:
-    """REFERENCE in s[lo:hi], searched only where it can end and a noun it needs is there (lower() is
-    exact on ASCII): most due phrases follow no "of", "on", "from", "dated" or "the"."""
+    """Does s[lo:hi] end as a reference does: "<noun> of " (not an OF_TIME noun), or REFERENCE,
+    searched only where it can end and a noun it needs is there (lower() is exact on ASCII)."""
     low = s[lo:hi].lower()
+    if low.rstrip().endswith("of"):
+        m = OF_NOUN.search(low)
+        if m and m[1] not in OF_TIME:
+            return True
     if low.isascii() and not (low.rstrip(" \n").endswith(REFERENCE_TAILS)
                               and any(map(low.__contains__, REFERENCE_NOUNS))):
         return False

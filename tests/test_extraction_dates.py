@@ -101,7 +101,10 @@ def test_record_date(text: str, expected: date | None) -> None:
 @pytest.mark.parametrize(
     ("phrase", "due_text"),
     [
-        ("send the legend of this year", "this year"),  # not "end of this year"
+        ("send the legend of this year", None),  # which legend, not when: nor "end of this year"
+        ("send the figures of next year to the board", None),  # "<noun> of <time>" names which one
+        ("send it at the start of next week", "next week"),  # a part of the time is still when
+        ("send it ahead of 5 May", "ahead of 5 May"),
         ("send the pyramid plan amid May 2010", "May 2010"),  # not "mid May 2010"
         ("bathe first week of May 2010", "first week of May 2010"),
         ("nightfall 2010", None),
@@ -120,6 +123,12 @@ def test_a_title_keeps_a_word_that_starts_with_the_due_text() -> None:
     text = "Date: 2010-03-03\n\nNotes\n\nACTION: Bob to meet the team at Mayfield in May.\n"
     (item,) = extract(text).items
     assert (item.title, item.due_text) == ("Meet the team at Mayfield", "May")
+
+
+def test_a_time_that_says_which_one_stays_in_the_title() -> None:
+    text = "Date: 2010-03-03\n\nWe will send the legend of this year to CBP.\n"
+    (item,) = extract(text).items
+    assert (item.title, item.due_text) == ("Send the legend of this year to CBP", None)
 
 
 def test_a_plural_meeting_is_left_out_of_the_title_whole() -> None:
@@ -148,6 +157,13 @@ def test_every_due_pattern_lists_the_words_it_needs() -> None:
         ("meet the team at Mayfield in May", "May", "meet the team at Mayfield"),  # not the "May" of "Mayfield"
         ("meet at Mayfield", "May", "meet at Mayfield"),  # only inside a word: nothing to take
         ("send it to LaMay in May", "May", "send it to LaMay"),  # nor the end of "LaMay"
+        ("send it at the start of next week", "next week", "send it"),  # no dangling "at the start of"
+        ("send the report on the evening of 5 May", "5 May", "send the report"),
+        ("send the report due Friday", "Friday", "send the report"),  # weekday leaves "due" out of the due text
+        ("work through May", "May", "work"),
+        ("send it in the first week of May 2021", "May 2021", "send it"),  # the week past, the month due
+        ("chair it as of 1 March", "1 March", "chair it"),
+        ("send it by Friday at the latest", "by Friday", "send it"),
     ],
 )
 def test_strip_due_takes_the_due_words_with_their_lead_and_tail(phrase: str, due_text: str, expected: str) -> None:
@@ -166,7 +182,7 @@ def test_strip_due_one_pattern_agrees_with_a_pattern_per_due_text() -> None:
     from extraction.dates import Due
 
     words = ("in on at for during from within later earlier sometime of after the its receipt approval "
-             "May 2010 next week by 15 March soon Mayin x-y \ue000").split()
+             "May 2010 next week by 15 March soon Mayin x-y \ue000 through due start end as latest").split()
     rnd = random.Random(4)
     for _ in range(3000):
         p = " ".join(rnd.choice(words) for _ in range(rnd.randint(0, 9)))
