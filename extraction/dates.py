@@ -193,7 +193,10 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
 
     def rank(f: tuple[int, int, str, tuple[date, date] | None]) -> tuple:
         past = f[3] is not None and ref is not None and f[3][1] < ref
-        return (f[3] is None, past, f[0], -(f[1] - f[0]))
+        # "draft the Q1 2027 summary by Friday": a time with "by" or "before" is the deadline; one
+        # without may only say which summary. Asked only when there is a choice (it costs a search).
+        loose = len(found) > 1 and f[2] != "meeting" and PREFIX.search(s, max(lo, f[0] - 20), f[0]) is None
+        return (f[3] is None, past, loose, f[0], -(f[1] - f[0]))
 
     a, b, _kind, window = min(found, key=rank)
     while b > a and s[b - 1] in " ,.":

@@ -131,6 +131,21 @@ def test_a_time_that_says_which_one_stays_in_the_title() -> None:
     assert (item.title, item.due_text) == ("Send the legend of this year to CBP", None)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "title", "due_text"),
+    [
+        ("Karim will draft the Q1 2027 summary by Friday.", "Draft the Q1 2027 summary", "by Friday"),
+        ("Elif will share the figures for the first quarter of 2027 by Friday.",
+         "Share the figures for the first quarter of 2027", "by Friday"),
+        ("Bob will send the spring 2027 catalogue before 5 March.", "Send the spring 2027 catalogue", "before 5 March"),
+    ],
+)
+def test_a_time_with_by_or_before_is_the_deadline_not_one_that_names_a_thing(sentence: str, title: str,
+                                                                            due_text: str) -> None:
+    (item,) = extract("Date: 2027-01-12\n\n" + sentence + "\n").items
+    assert (item.title, item.due_text) == (title, due_text)
+
+
 def test_a_plural_meeting_is_left_out_of_the_title_whole() -> None:
     text = "Date: 2010-03-03\n\nPriya will circulate the minutes before the May meetings.\n"
     (item,) = extract(text).items
