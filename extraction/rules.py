@@ -33,6 +33,8 @@ SCHEDULED = re.compile(r"\b(?P<aux>is|are|has +been|have +been|remains|remain|wa
                        r"due|foreseen)(?! +by)\b")
 WILL_HAPPEN = re.compile(r"\b(?:will|shall|is +to|are +to) +(?:be +held|take +place|convene|reconvene|be +on|meet)\b")
 TO_VERB = re.compile(r" +to +(?P<v>begin|start|open|close|resume|end|finish|launch|conclude|arrive|run)\b")
+TO_ACT = re.compile(r" +to +(?P<vp>(?P<v>(?!be\b|have\b)[a-z]+)\b.*)")
+EVENT_VERBS = frozenset("meet visit attend host hold convene tour travel".split())
 # "Officials said the commission ...": who reported it is not what will happen.
 REPORTED = re.compile(r"^.{0,80}?\b(?:said|says|stated|announced|confirmed|noted|reported|added) +(?:that +)?")
 NOT_NP = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does)\b|\b(?:which|that|who)$")
@@ -169,6 +171,11 @@ def _planned(ctx: Ctx, a: int, b: int) -> Cand | None:
         core = strip_due(subj, due)
         title = f"{then['v'].capitalize()} {core[:1].lower()}{core[1:]}"
         return make(ctx, kind, a, b, title, subj, conf, due)
+    act = TO_ACT.match(t, m.end()) if kind != Kind.planned_event else None
+    if act:  # "The Minister is scheduled to visit the post": the subject acts, it is not what is held
+        phrase = strip_due(act["vp"], due)
+        kind = Kind.planned_event if act["v"] in EVENT_VERBS else kind
+        return make(ctx, kind, a, b, title_from_vp(phrase), phrase, conf, due, owner=subject(ctx, a, a + m.start()))
     return make(ctx, kind, a, b, title_from_np(strip_due(subj, due), "Hold"), subj, conf, due)
 
 
