@@ -110,8 +110,8 @@ def strip_due(phrase: str, due: Due | None) -> str:
     # One copy: a hole in its place lets one compiled pattern find the lead and tail words around it
     # (compiling a pattern per due text cost more than the rest of extraction on text never seen).
     # Most due texts follow no lead word: then the search starts at the hole, not at every place before it.
-    before = p[max(0, at - 12):at].split()[-1:]
-    from_ = max(0, at - _LEAD_MAX) if before and before[0] in _LEAD_LAST else at
+    lead = at > 1 and p[at - 1] == " " and p[p.rfind(" ", 0, at - 1) + 1:at - 1].endswith(_LEAD_LAST)  # ".for"
+    from_ = max(0, at - _LEAD_MAX) if lead else at
     m = _AROUND.search(p[:at] + _HOLE + p[at + n:], from_)
     p = p[:m.start()] + " " + p[m.end() + n - 1:]
     return " ".join(p.split()).strip(" .,;:")
@@ -148,7 +148,7 @@ _DUE_LEAD = (r"(?:\b(?:later|earlier|sometime)\s+)?(?:\b(?:in|on|at|for|during|f
 _DUE_TAIL = (r"(?:\s+(?:of|from|after)\s+(?:receipt|signature|approval|(?:the|its)\s+[\w-]+)|"
              r"\s+at\s+the\s+(?:latest|earliest))?")
 _LEAD_MAX = len("sometime throughout the second remainder of ")  # the longest _DUE_LEAD in a phrase of single spaces
-_LEAD_LAST = frozenset("later earlier sometime in on at for during from within through throughout over due of".split())
+_LEAD_LAST = tuple("later earlier sometime in on at for during from within through throughout over due of".split())
 _HOLE = "\ue000"  # private use: neither a word character nor a blank, so \b and \s see it as the text's edge
 _AROUND = re.compile(_DUE_LEAD + _HOLE + _DUE_TAIL)
 

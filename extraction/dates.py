@@ -109,8 +109,10 @@ OF_TIME = frozenset(("ahead", "as", "because", "instead", "out", "start", "begin
                      "rest", "remainder", "half", "quarter", "part", "week", "weeks", "weekend", "month", "months",
                      "year", "day", "days", "morning", "afternoon", "evening", "night", "eve", "spring", "summer",
                      "autumn", "fall", "winter", "first", "second", "third", "fourth", "last", "final"))
-OF_NOUN = re.compile(r"(?<![\w-])([^\W\d_]+)\s+of\s+$")
 PREFIX = re.compile(r"(?i:\b(?:by|before|no +later +than|not +later +than|until|till|ahead +of)) +$")
+
+
+PREFIX_WORDS = ("by", "before", "than", "until", "till", "ahead")  # every PREFIX match holds one
 
 
 @dataclass(frozen=True)
@@ -131,14 +133,23 @@ def _is_reference(s: str, lo: int, hi: int) -> bool:
     """Does s[lo:hi] end as a reference does: "<noun> of " (not an OF_TIME noun), or REFERENCE,
     searched only where it can end and a noun it needs is there (lower() is exact on ASCII)."""
     low = s[lo:hi].lower()
-    if low.rstrip().endswith("of"):
-        m = OF_NOUN.search(low)
-        if m and m[1] not in OF_TIME:
+    t = low.rstrip()
+    if t.endswith("of") and t[-3:-2].isspace():
+        noun = t[:-2].split()[-1:]
+        if noun and noun[0].isalpha() and noun[0] not in OF_TIME:
             return True
     if low.isascii() and not (low.rstrip(" \n").endswith(REFERENCE_TAILS)
                               and any(map(low.__contains__, REFERENCE_NOUNS))):
         return False
     return REFERENCE.search(s, lo, hi) is not None
+
+
+def _prefixed(s: str, lo: int, a: int) -> bool:
+    """PREFIX right before a, searched only where one of its words is (lower() is exact on ASCII)."""
+    low = s[lo:a].lower()
+    if low.isascii() and not any(map(low.__contains__, PREFIX_WORDS)):
+        return False
+    return PREFIX.search(s, lo, a) is not None
 
 
 def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Due | None:
@@ -195,7 +206,7 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
         past = f[3] is not None and ref is not None and f[3][1] < ref
         # "draft the Q1 2027 summary by Friday": a time with "by" or "before" is the deadline; one
         # without may only say which summary. Asked only when there is a choice (it costs a search).
-        loose = len(found) > 1 and f[2] != "meeting" and PREFIX.search(s, max(lo, f[0] - 20), f[0]) is None
+        loose = len(found) > 1 and f[2] != "meeting" and not _prefixed(s, max(lo, f[0] - 20), f[0])
         return (f[3] is None, past, loose, f[0], -(f[1] - f[0]))
 
     a, b, _kind, window = min(found, key=rank)
