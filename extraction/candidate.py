@@ -101,17 +101,36 @@ def strip_due(phrase: str, due: Due | None) -> str:
     p = " ".join(phrase.split())
     if due is None or not due.text:
         return p.strip(" .,;:") if due is None else _strip_words(p, due.text)
-    at = p.find(due.text)  # due.text's blanks are single spaces too: a match holds it as written
+    at = _find_word(p, due.text)  # due.text's blanks are single spaces too: a match holds it as written
     if at < 0:
         return p.strip(" .,;:")
     n = len(due.text)
-    if p.find(due.text, at + 1) >= 0 or _HOLE in p:  # a second copy could meet the lead or tail words
-        return _strip_words(p, due.text)
+    if p.find(due.text) != at or p.find(due.text, at + 1) >= 0 or _HOLE in p:
+        return _strip_words(p, due.text)  # another copy, even inside a word, could meet the lead or tail words
     # One copy: a hole in its place lets one compiled pattern find the lead and tail words around it
     # (compiling a pattern per due text cost more than the rest of extraction on text never seen).
-    m = _AROUND.search(p[:at] + _HOLE + p[at + n:], max(0, at - _LEAD_MAX))
+    # Most due texts follow no lead word: then the search starts at the hole, not at every place before it.
+    lead = at > 1 and p[at - 1] == " " and p[p.rfind(" ", 0, at - 1) + 1:at - 1].endswith(_LEAD_LAST)  # ".for"
+    from_ = max(0, at - _LEAD_MAX) if lead else at
+    m = _AROUND.search(p[:at] + _HOLE + p[at + n:], from_)
     p = p[:m.start()] + " " + p[m.end() + n - 1:]
     return " ".join(p.split()).strip(" .,;:")
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"  # what `re` counts as \w
+
+
+def _find_word(p: str, text: str) -> int:
+    """The first copy of text in p that is not part of a longer word ("May" in "Mayfield"), else -1."""
+    at = p.find(text)
+    while at >= 0:
+        n = at + len(text)
+        if not (at > 0 and _is_word(text[0]) and _is_word(p[at - 1])) and \
+                not (n < len(p) and _is_word(text[-1]) and _is_word(p[n])):
+            return at
+        at = p.find(text, at + 1)
+    return -1
 
 
 def _strip_words(p: str, text: str) -> str:
@@ -119,16 +138,27 @@ def _strip_words(p: str, text: str) -> str:
     return " ".join(p.split()).strip(" .,;:")
 
 
-_DUE_LEAD = r"(?:\b(?:later|earlier|sometime)\s+)?(?:\b(?:in|on|at|for|during|from|within)\s+)?"
-_DUE_TAIL = r"(?:\s+(?:of|from|after)\s+(?:receipt|signature|approval|(?:the|its)\s+[\w-]+))?"
-_LEAD_MAX = len("sometime during ")  # the longest _DUE_LEAD in a phrase of single spaces
+# The words around a due text that say only when: the prepositions the due patterns accept but leave
+# out of the due text ("through", "due"), and a part of the time ("at the start of next week"; "in the
+# first week of May 2021" when its first week is past and the due text is the month).
+_DUE_LEAD = (r"(?:\b(?:later|earlier|sometime)\s+)?(?:\b(?:in|on|at|for|during|from|within|through|throughout|over|"
+             r"due)\s+)?(?:\b(?:the\s+)?(?:(?:first|second|third|fourth|last|final)\s+)?(?:start|beginning|middle|end|"
+             r"course|rest|remainder|week|weekend|half|quarter|morning|afternoon|evening|night|eve)\s+of\s+|"
+             r"\bas\s+of\s+)?")
+_DUE_TAIL = (r"(?:\s+(?:of|from|after)\s+(?:receipt|signature|approval|(?:the|its)\s+[\w-]+)|"
+             r"\s+at\s+the\s+(?:latest|earliest))?")
+_LEAD_MAX = len("sometime throughout the second remainder of ")  # the longest _DUE_LEAD in a phrase of single spaces
+_LEAD_LAST = tuple("later earlier sometime in on at for during from within through throughout over due of".split())
 _HOLE = "\ue000"  # private use: neither a word character nor a blank, so \b and \s see it as the text's edge
 _AROUND = re.compile(_DUE_LEAD + _HOLE + _DUE_TAIL)
 
 
 @lru_cache(maxsize=4096)  # one pattern per due text: the same phrases come back clause after clause
 def _due_words(text: str) -> re.Pattern[str]:
-    return re.compile(_DUE_LEAD + r"\s+".join(re.escape(w) for w in text.split()) + _DUE_TAIL)
+    # Bound to word edges where the text has them: "May" is not the start of "Mayfield".
+    edge_a = r"(?<!\w)" if _is_word(text[:1]) else ""
+    edge_b = r"(?!\w)" if _is_word(text[-1:]) else ""
+    return re.compile(_DUE_LEAD + edge_a + r"\s+".join(re.escape(w) for w in text.split()) + edge_b + _DUE_TAIL)
 
 
 # --- helpers every rule uses -----------------------------------------------------------------

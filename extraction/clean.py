@@ -88,12 +88,25 @@ def clean(text: str) -> Cleaned:
     end = len(text)
     first_content = re.search(r"\S", text[start:])
     body_from = start + (first_content.end() if first_content else 0)
-    for fm in FOOTER.finditer(text, body_from):
+    for fm in FOOTER.finditer(text, body_from) if _may_have_footer(text, body_from) else ():
         # The first lines are a title, never chrome; a footer needs body above it.
         if len(text[start: fm.start()].strip()) > 200:
             end = fm.start()
             break
     return Cleaned(text=text, flat=flat, start=start, end=end, banner=banner)
+
+
+# Every FOOTER match holds one of these, lower-cased. Its "^" makes `re` try every position of the
+# record; most records hold none of them, and a few scans of the lower-cased text cost far less.
+FOOTER_WORDS = ("©", "(c)", "copyright", "all rights reserved", "world headlines", "related ", "latest headlines",
+                "share this", "subscribe to", "back to top")
+
+
+def _may_have_footer(text: str, lo: int) -> bool:
+    """False where no FOOTER match can be. Outside ASCII `re` folds case its own way ("K", the
+    Kelvin sign, matches "k"), so there the pattern decides."""
+    low = text[lo:].lower()
+    return not low.isascii() or any(map(low.__contains__, FOOTER_WORDS))
 
 
 _FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": " ", "\u00a0": " "})

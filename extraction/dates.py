@@ -29,6 +29,8 @@ def _p(pattern: str, first: str, fold: bool = True) -> re.Pattern[str]:
     return re.compile((opening(first) if fold else f"(?=[{first}])") + pattern)
 
 
+# A match starts at a word's edge ((?<!\w) or \b): "legend of this year" holds no "end of this year",
+# "amid May" no "mid May". bare_month, year and weekday leave their preposition out of the due text.
 PATTERNS: dict[str, re.Pattern[str]] = {
     "iso": _p(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b(?: ?(?:\.\.|–|—|to) ?"
               r"(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})\b)?", r"\d"),
@@ -37,25 +39,26 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "mdy": _p(rf"(?<![\w-])(?P<mon>{MONTH}) +(?P<d>\d{{1,2}}){SUF}(?![\d:])(?: ?(?:-|–|to|through) ?"
               rf"(?:(?P<mon2>{MONTH}) +)?(?P<d2>\d{{1,2}}){SUF}(?![\d:]))?(?:,? +(?P<y>\d{{4}})\b)?",
               "JFMASOND", fold=False),
-    "week": _p(rf"(?i:the +)?(?P<ord>(?i:first|second|third|fourth|last|final|1st|2nd|3rd|4th)) +"
+    "week": _p(rf"(?<!\w)(?i:the +)?(?P<ord>(?i:first|second|third|fourth|last|final|1st|2nd|3rd|4th)) +"
                rf"(?i:week) +(?i:of|in) +(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?", "tfsl1-4"),
-    "part_month": _p(rf"(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end|first +half|"
+    "part_month": _p(rf"(?<!\w)(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end|first +half|"
                      rf"second +half) +of)) ?-?"
                      rf" ?(?P<mon>{MONTH})(?:,? +(?P<y>\d{{4}})\b)?", "emltbsf"),
     "month": _p(rf"(?<![\w-])(?P<mon>{MONTH}),? +(?P<y>\d{{4}})\b", "JFMASOND", fold=False),
     "bare_month": _p(rf"(?P<prep>(?i:in|by|before|until|during|through)) +(?P<mon>{MONTH})(?! *,? *\d)", "ibudt"),
-    "part_year": _p(r"(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end|first +half|"
+    "part_year": _p(r"(?<!\w)(?P<part>(?i:early|mid|late|(?:the +)?(?:beginning|start|middle|end|first +half|"
                     r"second +half|first +quarter|second +quarter|third +quarter|fourth +quarter) +of))"
                     r" ?-? ?(?P<y>(?:19|20)\d{2})\b", "emltbsf"),
     "quarter": _p(r"\bQ(?P<q>[1-4]) ?(?P<y>(?:19|20)\d{2})\b", "q"),
-    "season": _p(r"(?P<season>(?i:spring|summer|autumn|fall|winter)) +(?:of +)?(?P<y>(?:19|20)\d{2})\b", "safw"),
+    "season": _p(r"(?<!\w)(?P<season>(?i:spring|summer|autumn|fall|winter)) +(?:of +)?(?P<y>(?:19|20)\d{2})\b", "safw"),
     "year": _p(r"(?P<prep>(?i:in|by|during|before)) +(?P<y>(?:19|20)\d{2})\b(?! ?[-/–])", "ibd"),
-    "end_rel": _p(r"(?i:(?:the +)?end +of +(?P<which>the|this|next) +(?P<unit>week|month|year))\b", "te"),
+    "end_rel": _p(r"(?<!\w)(?i:(?:the +)?end +of +(?P<which>the|this|next) +(?P<unit>week|month|year))\b", "te"),
     "rel": _p(r"(?i:\b(?P<which>next|this|the +following|the +coming) +(?P<unit>week|month|year))\b", "nt"),
     "day_rel": _p(r"(?i:\b(?P<rel>today|tomorrow))\b", "t"),
     "weekday": _p(r"(?P<prep>(?i:by|on|before|until|next|this|due)) +(?P<wd>" + "|".join(WEEKDAYS) + r")\b", "bountd"),
     "within": _p(r"(?i:\bwithin +(?P<n>\d{1,3}|" + "|".join(NUM) + r") +(?P<u>days?|weeks?|months?))\b", "w"),
-    "meeting": _p(rf"(?i:before|by|ahead +of) +the +(?P<mon>{MONTH}) +(?i:meeting|session|board|council)", "ba"),
+    "meeting": _p(rf"(?<!\w)(?i:before|by|ahead +of) +the +(?P<mon>{MONTH}) +(?i:meeting|session|board|council)"
+                  r"[sS]?\b", "ba"),  # the due text ends at the word's edge: "meetings", never "boardroom"
     "vague": _p(r"(?i:\b(?:in +the +near +future|as +soon +as +possible|ASAP|soon|shortly|in +due +course|"
                 r"at +a +later +date|in +the +coming +(?:days|weeks|months)|at +the +earliest +opportunity))\b", "ias"),
 }
@@ -100,7 +103,16 @@ REFERENCE = re.compile(r"(?i:\b(?:outage|incident|meeting|letter|e-?mail|call|re
 REFERENCE_NOUNS = ("outage", "incident", "meeting", "letter", "mail", "call", "report", "minutes", "visit",
                    "session", "decision", "order", "message", "attack", "storm", "accident", "note")
 REFERENCE_TAILS = ("of", "on", "from", "dated", "the")  # the words before its final blanks
+# "<noun> of <time>" names which one ("the legend of this year", "the figures of next year"), not when it is
+# due; these nouns before "of" are the exceptions, where the time is when ("the start of next week", "ahead of").
+OF_TIME = frozenset(("ahead", "as", "because", "instead", "out", "start", "beginning", "middle", "end", "course",
+                     "rest", "remainder", "half", "quarter", "part", "week", "weeks", "weekend", "month", "months",
+                     "year", "day", "days", "morning", "afternoon", "evening", "night", "eve", "spring", "summer",
+                     "autumn", "fall", "winter", "first", "second", "third", "fourth", "last", "final"))
 PREFIX = re.compile(r"(?i:\b(?:by|before|no +later +than|not +later +than|until|till|ahead +of)) +$")
+
+
+PREFIX_WORDS = ("by", "before", "than", "until", "till", "ahead")  # every PREFIX match holds one
 
 
 @dataclass(frozen=True)
@@ -112,14 +124,32 @@ class Due:
     due_end: date | None
 
 
+def _in_word(s: str, i: int) -> bool:
+    """Is s[i] inside a word, not at its start? (`re`'s \\w is isalnum() or "_".)"""
+    return i > 0 and (s[i - 1].isalnum() or s[i - 1] == "_")
+
+
 def _is_reference(s: str, lo: int, hi: int) -> bool:
-    """REFERENCE in s[lo:hi], searched only where it can end and a noun it needs is there (lower() is
-    exact on ASCII): most due phrases follow no "of", "on", "from", "dated" or "the"."""
+    """Does s[lo:hi] end as a reference does: "<noun> of " (not an OF_TIME noun), or REFERENCE,
+    searched only where it can end and a noun it needs is there (lower() is exact on ASCII)."""
     low = s[lo:hi].lower()
+    t = low.rstrip()
+    if t.endswith("of") and t[-3:-2].isspace():
+        noun = t[:-2].split()[-1:]
+        if noun and noun[0].isalpha() and noun[0] not in OF_TIME:
+            return True
     if low.isascii() and not (low.rstrip(" \n").endswith(REFERENCE_TAILS)
                               and any(map(low.__contains__, REFERENCE_NOUNS))):
         return False
     return REFERENCE.search(s, lo, hi) is not None
+
+
+def _prefixed(s: str, lo: int, a: int) -> bool:
+    """PREFIX right before a, searched only where one of its words is (lower() is exact on ASCII)."""
+    low = s[lo:a].lower()
+    if low.isascii() and not any(map(low.__contains__, PREFIX_WORDS)):
+        return False
+    return PREFIX.search(s, lo, a) is not None
 
 
 def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Due | None:
@@ -151,7 +181,7 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
             g = m.groupdict()
             # Leave "in"/"on" out of due_text; PREFIX below puts "by"/"before" back in.
             a = m.start("mon") if kind == "bare_month" else m.start("y") if kind == "year" else m.start()
-            if kind == "weekday" and g["prep"].lower() not in ("next", "this"):
+            if kind == "weekday" and (g["prep"].lower() not in ("next", "this") or _in_word(s, a)):
                 a = m.start("wd")
             if kind != "vague" and _is_reference(s, max(lo, a - 40), a):
                 continue  # "the outage of November 14": which one, not when
@@ -174,7 +204,10 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
 
     def rank(f: tuple[int, int, str, tuple[date, date] | None]) -> tuple:
         past = f[3] is not None and ref is not None and f[3][1] < ref
-        return (f[3] is None, past, f[0], -(f[1] - f[0]))
+        # "draft the Q1 2027 summary by Friday": a time with "by" or "before" is the deadline; one
+        # without may only say which summary. Asked only when there is a choice (it costs a search).
+        loose = len(found) > 1 and f[2] != "meeting" and not _prefixed(s, max(lo, f[0] - 20), f[0])
+        return (f[3] is None, past, loose, f[0], -(f[1] - f[0]))
 
     a, b, _kind, window = min(found, key=rank)
     while b > a and s[b - 1] in " ,.":

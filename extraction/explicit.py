@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import Cand, Ctx, strip_due
+from extraction.candidate import Cand, Ctx, has, strip_due
 from extraction.phrases import fix_articles, sentence_case, tidy, title_from_vp
 from models.status import Kind
 
@@ -33,6 +33,7 @@ HEADING_FIRST = "#nNaAfFtT"  # what a HEADING match can open with (outside ASCII
 # A previous action reviewed as finished: not a follow-up any more.
 DONE = re.compile(r"(?:[-–—:,(]|\bis|\bwas) *(?:done|completed|complete|closed|finished|delivered|sent)\b(?![ -]*(?:by|on|in|before)\b)",
                   re.IGNORECASE)
+DONE_WORDS = ("done", "complete", "closed", "finished", "delivered", "sent")  # every DONE match holds one
 ACTION_ID = re.compile(r"(?:#?\d[\w./-]{0,15}[:.]? +)?")  # "2023-05/3", "#12", "4.2"
 NICK = re.compile(r"(?P<o>[\w.|-]{2,30}):? +(?=[a-z])")
 AT_OWNER = re.compile(r"@(?P<o>[\w.-]+)[:,]? *")
@@ -92,7 +93,7 @@ def explicit(ctx: Ctx, a: int, b: int, in_section: bool) -> list[Cand] | None:
         body, conf = (m.end() if m else 0), 0.85
     else:
         return None
-    if not t[body:].strip() or DONE.search(t, body):
+    if not t[body:].strip() or has(t, DONE_WORDS, fold=True) and DONE.search(t, body):
         return []  # "ACTION 2023-05/1 (Ada) publish the guidance - done."
     body = ACTION_ID.match(t, body).end()
     nick = NICK.match(t, body)

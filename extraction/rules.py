@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from extraction.candidate import PAST, PAST_WORDS, Cand, Ctx, has, make, negated, parties, strip_due, subject
-from extraction.phrases import EVENT_NOUNS, base_verb, REL_INCLUDE, drop_soft, head_noun, tidy, title_from_np, title_from_vp
+from extraction.dates import Due
+from extraction.phrases import CAP_DETERMINER, EVENT_NOUNS, base_verb, REL_INCLUDE, drop_soft, head_noun, tidy, title_from_np, title_from_vp
 from extraction.requests import requests, response
 from extraction.wordtrie import trie_pattern
 from models.status import Kind
@@ -32,6 +33,8 @@ SCHEDULED = re.compile(r"\b(?P<aux>is|are|has +been|have +been|remains|remain|wa
                        r"due|foreseen)(?! +by)\b")
 WILL_HAPPEN = re.compile(r"\b(?:will|shall|is +to|are +to) +(?:be +held|take +place|convene|reconvene|be +on|meet)\b")
 TO_VERB = re.compile(r" +to +(?P<v>begin|start|open|close|resume|end|finish|launch|conclude|arrive|run)\b")
+TO_ACT = re.compile(r" +to +(?P<vp>(?P<v>(?!be\b|have\b)[a-z]+)\b.*)")
+EVENT_VERBS = frozenset("meet visit attend host hold convene tour travel".split())
 # "Officials said the commission ...": who reported it is not what will happen.
 REPORTED = re.compile(r"^.{0,80}?\b(?:said|says|stated|announced|confirmed|noted|reported|added) +(?:that +)?")
 NOT_NP = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does)\b|\b(?:which|that|who)$")
@@ -69,6 +72,11 @@ NAME_BEFORE = re.compile(r"(?:^|[^\w])(?:I|[A-Z][a-z]+)\s*$")
 MODAL = re.compile(r"\b(?:will|should|would|shall|must|is +to|are +to|to)\s+")
 THE_LEAD = re.compile(r"^(?:The|the) +")
 HAD = re.compile(r"\bhad +$")
+# Words after "meet" that start no object: "will meet on 6 June", "will meet again", "will meet monthly".
+MEET_ALONE = frozenset("on in at during again to next this tomorrow today before after by until till from for within "
+                       "over via once twice there here soon later early every each as and or but when if online".split())
+MEET_WITH = re.compile(r"^meet +(?:with +)?")
+PRONOUNS = frozenset(("we", "they", "i", "he", "she", "you"))
 TBD = re.compile(r" +(?:is|are|remains|remain) +(?:still +)?to +be +(?P<v>decided|determined|confirmed|agreed|"
                  r"finali[sz]ed|fixed)\b")
 # Literal words every match of a pattern holds (candidate.has tests them first), and if it ignores case.
@@ -153,9 +161,9 @@ def _planned(ctx: Ctx, a: int, b: int) -> Cand | None:
     subj = _antecedent(ctx, a, subj)
     noun = head_noun(subj)
     kind = Kind.planned_event if noun in EVENT_NOUNS else Kind.action
-    if m.group().endswith("meet"):  # "the commission will meet on 6 June": a meeting of that body
-        kind, subj = Kind.planned_event, f"a meeting of {subj[:1].lower()}{subj[1:]}"
     conf = 0.8 if due and due.due_start else 0.6
+    if m.group().endswith("meet"):
+        return _meeting(ctx, a, b, a + m.start(), a + m.end(), subj, due, conf)
     if m.re is SCHEDULED and m["aux"] in ("was", "were"):
         conf -= 0.1  # "was scheduled for": perhaps moved since
     then = TO_VERB.match(t, m.end())
@@ -163,7 +171,32 @@ def _planned(ctx: Ctx, a: int, b: int) -> Cand | None:
         core = strip_due(subj, due)
         title = f"{then['v'].capitalize()} {core[:1].lower()}{core[1:]}"
         return make(ctx, kind, a, b, title, subj, conf, due)
+    act = TO_ACT.match(t, m.end()) if kind != Kind.planned_event else None
+    if act:  # "The Minister is scheduled to visit the post": the subject acts, it is not what is held
+        phrase = strip_due(act["vp"], due)
+        kind = Kind.planned_event if act["v"] in EVENT_VERBS else kind
+        return make(ctx, kind, a, b, title_from_vp(phrase), phrase, conf, due, owner=subject(ctx, a, a + m.start()))
     return make(ctx, kind, a, b, title_from_np(strip_due(subj, due), "Hold"), subj, conf, due)
+
+
+def _meeting(ctx: Ctx, a: int, b: int, cue: int, after: int, subj: str, due: Due | None, conf: float) -> Cand | None:
+    """'The commission will meet on 6 June': a meeting of that body; 'Bob will meet the team': Bob meets them."""
+    rest = ctx.flat[after:b]
+    word = rest[:1] == " " and rest.split(None, 1)[:1]
+    w = word[0].strip(".,;:").lower() if word else ""
+    owner = subject(ctx, a, cue)
+    pronoun = subj.lower() in PRONOUNS  # "we", "they": who they are is the owner, not a title word
+    body = CAP_DETERMINER.sub(lambda d: d.group().lower(), subj)  # "The commission", but "Bob" stays
+    if w and w not in MEET_ALONE and not w.endswith("ly") and not (due and not ctx.flat[after:due.start].strip()):
+        phrase = strip_due("meet" + rest, due)  # an object: "meet the team at Mayfield", "meet with the minister"
+        if owner or pronoun:
+            return make(ctx, Kind.planned_event, a, b, title_from_vp(phrase), phrase, conf, due, owner=owner)
+        title = f"Hold a meeting of {body} with {MEET_WITH.sub('', phrase)}"  # no owner: keep the body in the title
+        return make(ctx, Kind.planned_event, a, b, title, phrase, conf, due)
+    if pronoun:
+        return make(ctx, Kind.planned_event, a, b, "Hold a meeting", "a meeting", conf, due, owner=owner)
+    phrase = f"a meeting of {body}"
+    return make(ctx, Kind.planned_event, a, b, title_from_np(strip_due(phrase, due), "Hold"), phrase, conf, due)
 
 
 def _antecedent(ctx: Ctx, a: int, phrase: str) -> str:

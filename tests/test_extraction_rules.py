@@ -225,6 +225,40 @@ def test_decisions_meetings_and_follow_ups_named_twice(text: str, title: str, ow
     assert (item.title, item.owner, item.due_end) == (title, owner, due_end)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "title", "owner"),
+    [
+        ("Bob will meet the team at Mayfield in May.", "Meet the team at Mayfield", "Bob"),
+        ("CBP hosted the visit. We will meet the team at Mayfield in May.", "Meet the team at Mayfield", "CBP"),
+        ("Ms Okafor will meet with the minister in May.", "Meet with the minister", "Okafor"),
+        ("The council will meet the residents in May.", "Hold a meeting of the council with the residents", None),
+        ("The two sides will meet again in May.", "Hold a meeting of the two sides", None),
+        ("Bob and Ana will meet on 3 May.", "Hold a meeting of Bob and Ana", None),  # a name keeps its capital
+        ("They will meet in May.", "Hold a meeting", None),  # not "of they"
+    ],
+)
+def test_meet_with_an_object_is_the_subject_meeting_it(sentence: str, title: str, owner: str | None) -> None:
+    # "will meet" once always made "a meeting of <subject>": "Hold a meeting of bob", "... of we".
+    [item] = extract("Date: 2027-01-12\n\n" + sentence).items
+    assert (item.kind.value, item.title, item.owner) == ("planned_event", title, owner)
+    assert item.due_start is not None and item.due_start.month == 5
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "title", "owner"),
+    [
+        ("The Minister is scheduled to visit the border post on 3 May.", "planned_event", "Visit the border post",
+         "Minister"),
+        ("Bob is expected to send the report by 3 May.", "action", "Send the report", "Bob"),  # was "Hold Bob"
+        ("The seminar is scheduled to take place on 3 May.", "planned_event", "Hold the seminar", None),
+        ("Construction is expected to begin on 3 May.", "action", "Begin construction", None),
+    ],
+)
+def test_scheduled_to_act_is_the_subject_acting(sentence: str, kind: str, title: str, owner: str | None) -> None:
+    [item] = extract("Date: 2027-01-12\n\n" + sentence).items
+    assert (item.kind.value, item.title, item.owner) == (kind, title, owner)
+
+
 def test_two_people_two_items_even_when_adjacent() -> None:
     text = ("Date: 2024-04-02\n\nIt was agreed that Bruno would contact the council about the land. "
             "Carmen will apply for the planting grant by 15 April.")
