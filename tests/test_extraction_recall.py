@@ -1,0 +1,59 @@
+"""Recall gaps: asides and adverbs after 'will', lower-case acting subjects, all-capitals cables."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extraction import extract
+
+
+def one(sentence: str) -> tuple[str, str | None, date | None]:
+    items = extract("Date: 7 March 2010\n\n" + sentence + "\n").items
+    assert len(items) == 1, [i.title for i in items]
+    return items[0].title, items[0].owner, items[0].due_start
+
+
+@pytest.mark.parametrize("sentence, title, owner, due", [
+    ("Bob will, by 15 March, send the revised budget to the council.",
+     "Send the revised budget to the council", "Bob", date(2010, 3, 15)),
+    ("Alice will, subject to approval, publish the report by 30 April.", "Publish the report", "Alice",
+     date(2010, 4, 30)),
+    ("The contractor will then submit the final design by mid-April.", "Submit the final design", "contractor",
+     date(2010, 4, 11)),
+    ("The board will formally approve the budget on 20 March.", "Approve the budget", "board", date(2010, 3, 20)),
+    ("Post will shortly provide a copy of the agreement.", "Provide a copy of the agreement", "Post", None),
+])
+def test_an_aside_or_adverb_between_will_and_its_verb(sentence, title, owner, due) -> None:
+    assert one(sentence) == (title, owner, due)
+
+
+def test_we_will_as_agreed() -> None:
+    assert one("We will, as agreed, circulate the minutes to all members.")[0] == "Circulate the minutes to all members"
+
+
+@pytest.mark.parametrize("sentence, title, owner, due", [
+    ("The delegation will present its findings in May.", "Present its findings", "delegation", date(2010, 5, 1)),
+    ("the working group will deliver the draft by 3 June", "Deliver the draft", "working group", date(2010, 6, 3)),
+    ("The ministry will also send the updated list of contacts.", "Send the updated list of contacts", "ministry",
+     None),
+    ("In April, our team will prepare a summary of the discussion.", "Prepare a summary of the discussion",
+     "our team", date(2010, 4, 1)),
+    ("Officials said the secretariat will circulate the agenda by Friday.", "Circulate the agenda", "secretariat",
+     date(2010, 3, 12)),
+])
+def test_a_lower_case_acting_subject(sentence, title, owner, due) -> None:
+    assert one(sentence) == (title, owner, due)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The report will include the figures.",
+    "The new rules will apply from 1 May.",
+    "The weather will improve next week.",
+    "It will, however, take time.",
+    "Bob will, as ever, not send the budget.",
+    "The project will take two years.",
+])
+def test_things_and_refusals_promise_nothing(sentence) -> None:
+    assert extract("Date: 7 March 2010\n\n" + sentence + "\n").items == []
