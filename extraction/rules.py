@@ -14,7 +14,7 @@ from extraction.candidate import PAST, PAST_WORDS, Cand, Ctx, has, make, negated
 from extraction.dates import Due
 from extraction.phrases import CAP_DETERMINER, EVENT_NOUNS, base_verb, REL_INCLUDE, drop_soft, head_noun, tidy, title_from_np, title_from_vp
 from extraction.requests import requests, response
-from extraction.subjects import WILL, agent_np, will_subject
+from extraction.subjects import WILL, owner_np, will_subject
 from extraction.wordtrie import trie_pattern
 from models.status import Kind
 
@@ -223,11 +223,11 @@ def _commitment(ctx: Ctx, a: int, b: int) -> Cand | None:
         if pat is WILL and not will_subject(ctx, a, a + m.start()):
             continue
         owner = subject(ctx, a, a + m.start())
-        if owner is None and pat is WILL:  # "the working group will": the group, as written
-            owner = agent_np(ctx.flat[a:a + m.start()])
         kind = Kind.commitment
         if pat is COMMIT and BODY.search(t[: m.start()].strip()):
             kind, conf = Kind.decision_followup, 0.85
+        elif owner is None:  # "the working group will", "the delegation agreed to": the group, as written
+            owner = owner_np(ctx.flat[a:a + m.start()])  # (a board's decision is carried out by others)
         if pat is COMMIT and m["cue"].startswith("plan") and _holds_event(m["vp"]):
             kind = Kind.planned_event  # "the two sides plan to hold a tabletop exercise in May"
         if pat is COMMIT and m["cue"] in ("hopes", "expects", "aims"):

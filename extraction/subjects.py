@@ -26,6 +26,7 @@ AGENTS = frozenset((
     " lead staff member clerk delegate representative expert adviser advisor official ambassador envoy"
     " rapporteur facilitator editor author convener convenor treasurer administrator analyst researcher"
     " force taskforce caucus network working").split())
+JOINT = frozenset(("side", "sides", "parties"))
 DETERMINER = ("the", "our", "their", "its", "his", "her", "your", "my", "each", "every", "both", "all", "this", "that")
 # "In May, the delegation will", "Officials said the team will": the phrase after a lead-in.
 # Matched on at most 200 characters: the greedy lead-in finds the last such boundary.
@@ -46,12 +47,19 @@ def agent_np(before: str) -> str | None:
     if not m:
         return None
     words = m["np"].split()
-    if not agent(words[-1]) or len(words) > 1 and words[0].lower() not in DETERMINER:
+    head = words[:words.index("of")] if "of" in words[1:] else words  # "members of the committee"
+    if not agent(head[-1]) or len(head) > 1 and words[0].lower() not in DETERMINER:
         return None  # "staff will", "the working group will"; not "the report will"
     if any(w.lower() in ("is", "are", "was", "were", "has", "have", "had", "will", "would", "and", "or")
            for w in words[1:]):
         return None
     return " ".join(words[1:]) if words[0].lower() == "the" else " ".join(words)
+
+
+def owner_np(before: str) -> str | None:
+    """agent_np as an owner; 'the two sides' act jointly, so the record's defaults say who leads."""
+    np = agent_np(before)
+    return None if np is None or np.split()[-1].lower() in JOINT else np
 
 
 def will_subject(ctx: Ctx, a: int, cue_at: int) -> bool:

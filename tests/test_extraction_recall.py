@@ -57,3 +57,16 @@ def test_a_lower_case_acting_subject(sentence, title, owner, due) -> None:
 ])
 def test_things_and_refusals_promise_nothing(sentence) -> None:
     assert extract("Date: 7 March 2010\n\n" + sentence + "\n").items == []
+
+
+@pytest.mark.parametrize("sentence, title, owner", [
+    ("The delegation agreed to send a list of participants by 20 March.", "Send a list of participants", "delegation"),
+    ("the working group is preparing a revised draft.", "Prepare a revised draft", "working group"),
+    ("Members of the committee will review the draft by Friday.", "Review the draft", "Members of the committee"),
+])
+def test_the_acting_noun_phrase_owns_other_cues_too(sentence, title, owner) -> None:
+    assert one(sentence)[:2] == (title, owner)
+
+
+def test_two_sides_act_jointly_so_the_phrase_is_no_owner() -> None:
+    assert one("The two sides will sign the agreement in June.")[1] != "two sides"
