@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extraction.candidate import Cand, Ctx
+from extraction.caps import mostly_upper, sentence_case
 from extraction.clean import Cleaned, clean, sentences
 from extraction.recorddate import record_date
 from extraction.explicit import explicit, is_heading
@@ -86,8 +87,12 @@ _no_cycle_collection = _CyclePause()
 
 
 def _extract(text: str, source: str | None, title: str | None, d: Directory) -> ExtractionResult:
-    c = clean(text)
-    ref = record_date(text, c.flat, c.start, c.end)
+    c = as_written = clean(text)
+    work = text
+    if mostly_upper(text, c.start, c.end):  # an old cable in capitals: read a sentence-cased copy
+        work = sentence_case(text, c.start, c.end, d)
+        c = clean(work)
+    ref = record_date(work, c.flat, c.start, c.end)
     mentions = d.mentions(c.flat, c.start, c.end)
     ranked, sides = home_orgs(mentions)
     ctx = Ctx(flat=c.flat, ref=ref, directory=d, mentions=mentions, ranked=ranked, sides=sides,
@@ -97,7 +102,7 @@ def _extract(text: str, source: str | None, title: str | None, d: Directory) -> 
     cands = merge(cands, d.alias_words)
     _settle_people(cands, ctx, c)
     items = [_to_item(x, text) for x in _dedupe(cands)]
-    record = RecordCreate(title=title or record_title(c), source=source, record_date=ref, text=text)
+    record = RecordCreate(title=title or record_title(as_written), source=source, record_date=ref, text=text)
     return ExtractionResult(record=record, items=items)
 
 

@@ -78,6 +78,13 @@ class Directory:
         return self
 
     @property
+    def alias_pattern(self) -> re.Pattern[str]:
+        """Every alias as a whole word, as written (ALL-CAPS forms included)."""
+        if self._alias_re is None:
+            self.compile()
+        return self._alias_re  # type: ignore[return-value]
+
+    @property
     def alias_words(self) -> frozenset[str]:
         """Words of every alias, lower-cased: names say who, not what, so topics ignore them."""
         if self._words is None:

@@ -14,6 +14,7 @@ from extraction.candidate import PAST, PAST_WORDS, Cand, Ctx, has, make, negated
 from extraction.dates import Due
 from extraction.phrases import CAP_DETERMINER, EVENT_NOUNS, base_verb, REL_INCLUDE, drop_soft, head_noun, tidy, title_from_np, title_from_vp
 from extraction.requests import requests, response
+from extraction.subjects import WILL, owner_np, will_subject
 from extraction.wordtrie import trie_pattern
 from models.status import Kind
 
@@ -50,8 +51,6 @@ COMMIT = re.compile(r"\b(?P<cue>agreed|agrees|agree|promised|promises|committed|
                     r"pledged|pledges|offered|offers|volunteered|volunteers|intends|intend|plans|plan|aims|decided|"
                     r"resolved|expects|hopes) +to +"
                     r"(?!(?:the|a|an|this|these|that|those|their|its|his|her|our|your|be)\b)(?P<vp>.+)")
-WILL = re.compile(r"\b(?:will|shall|is +to|are +to|was +to|were +to|is +going +to|are +going +to)"
-                  r"(?: +(?:also|now|then|soon|shortly|still))? +(?!(?:be|not|never|have|include)\b)(?P<vp>.+)")
 PROGRESS = re.compile(r"\b(?:is|are) +(?:now +|currently +|still +|already +)?(?:in +the +process +of +(?P<g>\w+ing)|"
                       r"(?P<g2>preparing|drafting|developing|rethinking|revising|redesigning|reworking|"
                       r"organi[sz]ing|arranging|finali[sz]ing|updating))\b(?P<rest>.*)")
@@ -68,7 +67,6 @@ CLAUSES = re.compile(r"(; +)")
 RELATIVE_ASIDE = re.compile(r", +(?:which|who) +[^,]{1,100},")
 HOLD_LEAD = re.compile(r"(?:hold|holding|have|organi[sz]e|convene|host|run) +", re.I)
 INCLUDE = re.compile(r",? +(?:which|that) +(?:will +)?include +")
-NAME_BEFORE = re.compile(r"(?:^|[^\w])(?:I|[A-Z][a-z]+)\s*$")
 MODAL = re.compile(r"\b(?:will|should|would|shall|must|is +to|are +to|to)\s+")
 THE_LEAD = re.compile(r"^(?:The|the) +")
 HAD = re.compile(r"\bhad +$")
@@ -222,12 +220,14 @@ def _commitment(ctx: Ctx, a: int, b: int) -> Cand | None:
         m = _search(pat, t)
         if not m or negated(t, m.start()) or "had" in t and HAD.search(t, 0, m.start()):
             continue
-        if pat is WILL and not _will_subject(ctx, a, a + m.start()):
+        if pat is WILL and not will_subject(ctx, a, a + m.start()):
             continue
         owner = subject(ctx, a, a + m.start())
         kind = Kind.commitment
         if pat is COMMIT and BODY.search(t[: m.start()].strip()):
             kind, conf = Kind.decision_followup, 0.85
+        elif owner is None:  # "the working group will", "the delegation agreed to": the group, as written
+            owner = owner_np(ctx.flat[a:a + m.start()])  # (a board's decision is carried out by others)
         if pat is COMMIT and m["cue"].startswith("plan") and _holds_event(m["vp"]):
             kind = Kind.planned_event  # "the two sides plan to hold a tabletop exercise in May"
         if pat is COMMIT and m["cue"] in ("hopes", "expects", "aims"):
@@ -246,17 +246,6 @@ def _holds_event(vp: str) -> bool:
     w = vp.split()
     return bool(w) and w[0].lower() in ("hold", "host", "convene", "organize", "organise", "run", "stage") and (
         head_noun(" ".join(w[1:])) in EVENT_NOUNS or "exercise" in w[1:5])
-
-
-def _will_subject(ctx: Ctx, a: int, cue_at: int) -> bool:
-    """'CBP will', 'the Russian side will', 'we will': a party right before the modal."""
-    ps = parties(ctx, a, cue_at)
-    if ps and not ctx.flat[ps[-1].end:cue_at].strip(" 's’"):
-        return True
-    before = ctx.flat[max(a, cue_at - 30):cue_at].rstrip(" ,")  # "Our lead, Gemma Price, will"
-    last = before.split()[-1:] or [""]
-    return bool(NAME_BEFORE.search(before)) and \
-        last[0] not in ("It", "This", "That", "There", "Which") and last[0].lower() not in EVENT_NOUNS
 
 
 def _decision(ctx: Ctx, a: int, b: int) -> Cand | None:
