@@ -229,7 +229,29 @@ def named(text: str) -> str | None:
     return m["n"]
 
 
+# "X, which arrived on Monday, will", "X (who chairs it) will", "X, as agreed, will": a clause
+# between the subject and its verb says nothing of who acts or when. Bounded: linear time.
+ASIDE = re.compile(r"(?:, *|\( *)(?:which|who|whom|whose|as(?! +(?:well|a|an|the|of|for|to|in)\b))\b"
+                   r"[^,()]{1,100}(?:,|\)) *$")
+
+
+def aside_at(flat: str, a: int, cue_at: int) -> int:
+    """Where a relative or parenthetical clause right before the cue starts (cue_at if none)."""
+    before = flat[max(a, cue_at - 120):cue_at].rstrip()
+    if before[-1:] not in ",)":
+        return cue_at
+    m = ASIDE.search(before)
+    return max(a, cue_at - 120) + m.start() if m and m.start() > 0 else cue_at
+
+
+def clause_due(ctx: Ctx, a: int, b: int, cue_at: int) -> Due | None:
+    """The due phrase of the main clause: 'X, which arrived on Monday, will report in May' is due in May."""
+    cut = aside_at(ctx.flat, a, cue_at)
+    return ctx.due(a, b) if cut == cue_at else ctx.due(cue_at, b) or ctx.due(a, cut)
+
+
 def subject(ctx: Ctx, a: int, cue_at: int) -> str | None:
     """The party right before a cue ('CBP will', 'they are now ...'), else a name as written."""
+    cue_at = aside_at(ctx.flat, a, cue_at)
     ps = parties(ctx, a, cue_at)
     return ctx.resolve(ps[-1], a)[0] if ps else named(ctx.flat[a:cue_at])

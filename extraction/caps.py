@@ -53,6 +53,35 @@ ACRONYM = re.compile(r"\b(?!(?:MR|MRS|MS|DR|ST)\b)(?:[B-DF-HJ-NP-TV-XZ]{2,6}|[A-
                      r"MOU|MOA|NGO|NGOS|USG|UN|EU|NATO|OSCE|IAEA|US|USA|UK|I)\b")
 
 
+# "US" is the country, not "us", where the country is what such a word takes: "the US side",
+# "between US and Russia", "visit to the US", "counterparts in the US".
+US_BEFORE = ("THE ", " BETWEEN ", " AND ", " IN ")
+# An acronym that has a vowel yet cannot be an English word: it ends in a doubled I or U ("NII")
+# or in a consonant pair that ends no English word ("IVP", "AFP"). English words end on a consonant
+# pair led by L, M, N, R, S or W ("HELP", "DOWN") or closed by H, S, F or Y ("BOTH", "ACTS", "OFF"),
+# so those are never checked; of the rest only CODAS end English words ("ACT", "SIGN", "NIGHT", "ODD").
+# Checked against the short lower-case words of the corpus, bench records and Python's documentation.
+ODD_ACRONYM = re.compile(r"\b(?=[A-Z]{2,5}\b)(?=[A-Z]*[AEIOU])[A-Z]*"
+                         r"(?:II|UU|(?P<p>[BCDFGHJKPQTVXZ][BCDGJ-NP-RTV-XZ]))\b(?!['’])")  # not "DIDN'T"
+CODAS = frozenset("CK CT FT PT XT TC GN BT HT HN TZ BB CC DD GG PP TT ZZ".split())
+# A capitalised word right after a lower-case one: how the record writes a proper word.
+MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]{2,}\b")
+WORD = re.compile(r"\b[a-z]{3,}\b")
+
+
+def proper_words(text: str, d: Directory) -> dict[str, str]:
+    """lower-cased word -> as written, for the directory's nationality adjectives ("Russian",
+    "American") and the words the record itself capitalises mid-sentence where it is in mixed case."""
+    out = {w.lower(): w for w in MID_CAPITAL.findall(text, 0, 1 << 20) if w not in _FUNCTION}
+    for adj in d.sides:
+        if adj[1:].islower() and adj.isalpha():
+            out[adj.lower()] = adj
+    return out
+
+
+_FUNCTION = frozenset("The This That These Those And But For With From Will Shall May Can It We They".split())
+
+
 def sentence_case(text: str, a: int, b: int, d: Directory) -> str:
     """text with text[a:b] in sentence case, names of the directory as the directory writes them."""
     region = text[a:b]
@@ -80,8 +109,18 @@ def sentence_case(text: str, a: int, b: int, d: Directory) -> str:
         w = m.group()
         if w in FULL_NAMES or _dated(low, m.start(), m.end()):
             out[m.start()] = w[0].upper()
+    proper = proper_words(text, d)
+    if proper:
+        words = WORD.finditer(low) if len(proper) > 40 else _word_pattern(proper).finditer(low)  # one pass
+        for m in words:
+            w = proper.get(m.group())
+            if w:
+                out[m.start()] = w[0]
     for m in ACRONYM.finditer(region):
-        if m.group() != "US" or region[max(0, m.start() - 4):m.start()] == "THE ":  # "the US side", not "us"
+        if m.group() != "US" or region[max(0, m.start() - 9):m.start()].endswith(US_BEFORE):  # not "us"
+            put(m.start(), m.group(), m.group())
+    for m in ODD_ACRONYM.finditer(region):
+        if m["p"] not in CODAS:
             put(m.start(), m.group(), m.group())
     written = {x.upper(): x for x in sorted(d.aliases, key=lambda x: x.upper() != x)}  # mixed case wins
     for m in d.alias_pattern.finditer(region):
@@ -99,3 +138,7 @@ def _dated(low: str, a: int, b: int) -> bool:
 
 
 _ASCII_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(65, 91)})
+
+
+def _word_pattern(words: dict[str, str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import PAST, PAST_WORDS, Cand, Ctx, has, make, negated, parties, strip_due, subject
+from extraction.candidate import PAST, PAST_WORDS, Cand, Ctx, aside_at, clause_due, has, make, negated, parties, strip_due, subject
 from extraction.dates import Due
 from extraction.phrases import CAP_DETERMINER, EVENT_NOUNS, base_verb, REL_INCLUDE, drop_soft, head_noun, tidy, title_from_np, title_from_vp
 from extraction.requests import requests, response
@@ -135,7 +135,7 @@ def _planned(ctx: Ctx, a: int, b: int) -> Cand | None:
         return None
     m = _search(PLANS, t)
     if m:
-        due = ctx.due(a, b)
+        due = clause_due(ctx, a, b, a + m.start())
         phrase = _antecedent(ctx, a, strip_due(m["rest"], due))
         # "plans are underway for a workshop" names a thing; "... to hold the event" an action.
         noun_first = phrase.split()[:1] in (["a"], ["an"], ["the"], ["A"], ["An"], ["The"])
@@ -144,7 +144,7 @@ def _planned(ctx: Ctx, a: int, b: int) -> Cand | None:
     m = _search(SCHEDULED, t) or _search(WILL_HAPPEN, t)
     if not m:
         return None
-    due = ctx.due(a, b)
+    due = clause_due(ctx, a, b, a + m.start())
     if m.re is SCHEDULED and (due is None or due.due_start is None) or (
             due and due.due_end and ctx.ref and due.due_end < ctx.ref):
         return None  # "is expected" with no time, or a date already past: not a plan to track
@@ -227,7 +227,7 @@ def _commitment(ctx: Ctx, a: int, b: int) -> Cand | None:
         if pat is COMMIT and BODY.search(t[: m.start()].strip()):
             kind, conf = Kind.decision_followup, 0.85
         elif owner is None:  # "the working group will", "the delegation agreed to": the group, as written
-            owner = owner_np(ctx.flat[a:a + m.start()])  # (a board's decision is carried out by others)
+            owner = owner_np(ctx.flat[a:aside_at(ctx.flat, a, a + m.start())])  # (a board's decision: by others)
         if pat is COMMIT and m["cue"].startswith("plan") and _holds_event(m["vp"]):
             kind = Kind.planned_event  # "the two sides plan to hold a tabletop exercise in May"
         if pat is COMMIT and m["cue"] in ("hopes", "expects", "aims"):
@@ -236,7 +236,7 @@ def _commitment(ctx: Ctx, a: int, b: int) -> Cand | None:
         that = t.rfind(" that ", 0, m.start())
         if that > 80:  # "It is not an exaggeration to state that ... they are now ...": keep the clause
             ea = a + that + 6
-        due = ctx.due(a, b)
+        due = clause_due(ctx, a, b, a + m.start())
         phrase = strip_due((m["g"] or m["g2"]) + m["rest"] if pat is PROGRESS else m["vp"], due)
         return make(ctx, kind, ea, b, title_from_vp(phrase), phrase, conf, due, owner=owner)
     return None

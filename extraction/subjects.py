@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import Ctx, parties
+from extraction.candidate import Ctx, aside_at, parties
 from extraction.phrases import EVENT_NOUNS
 
 # "will, by 15 March, send", "will also send", "will shortly provide": an aside between
@@ -64,6 +64,7 @@ def owner_np(before: str) -> str | None:
 
 def will_subject(ctx: Ctx, a: int, cue_at: int) -> bool:
     """'CBP will', 'the Russian side will', 'we will', 'the working group will': an actor right before."""
+    cue_at = aside_at(ctx.flat, a, cue_at)  # "the delegation, which arrived on Monday, will"
     ps = parties(ctx, a, cue_at)
     if ps and not ctx.flat[ps[-1].end:cue_at].strip(" 's’"):
         return True
