@@ -70,6 +70,8 @@ ADVERSARIAL = {
     "titles": lambda: "Mr. " * (MB // 4),
     "line breaks": lambda: "\n" * MB,
     "checkboxes": lambda: "- [ ] @a " * (MB // 9),
+    # Every sentence a follow-up: ~20,000 items in one record, each worked through the whole pipeline.
+    "action sentences": lambda: "The delegation will present its findings in May. " * (MB // 50),
 }
 
 
