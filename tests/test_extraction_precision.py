@@ -7,12 +7,7 @@ from datetime import date
 import pytest
 
 from extraction import extract
-
-
-def one(sentence: str) -> tuple[str, str | None, date | None]:
-    items = extract("Date: 7 March 2010\n\n" + sentence + "\n").items
-    assert len(items) == 1, [i.title for i in items]
-    return items[0].title, items[0].owner, items[0].due_start
+from tests.extraction_helpers import one
 
 
 @pytest.mark.parametrize("sentence, title, owner, due", [
