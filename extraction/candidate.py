@@ -11,6 +11,7 @@ from datetime import date
 from extraction.dates import Due, find_due
 from extraction.people import Directory, Mention
 from extraction.phrases import VAGUE_NOUNS, fix_articles, head_noun
+from extraction.wordtrie import has, is_word  # noqa: F401  (has: the rules import it from here)
 from models.status import Kind
 
 
@@ -117,17 +118,13 @@ def strip_due(phrase: str, due: Due | None) -> str:
     return " ".join(p.split()).strip(" .,;:")
 
 
-def _is_word(c: str) -> bool:
-    return c.isalnum() or c == "_"  # what `re` counts as \w
-
-
 def _find_word(p: str, text: str) -> int:
     """The first copy of text in p that is not part of a longer word ("May" in "Mayfield"), else -1."""
     at = p.find(text)
     while at >= 0:
         n = at + len(text)
-        if not (at > 0 and _is_word(text[0]) and _is_word(p[at - 1])) and \
-                not (n < len(p) and _is_word(text[-1]) and _is_word(p[n])):
+        if not (at > 0 and is_word(text[0]) and is_word(p[at - 1])) and \
+                not (n < len(p) and is_word(text[-1]) and is_word(p[n])):
             return at
         at = p.find(text, at + 1)
     return -1
@@ -156,8 +153,8 @@ _AROUND = re.compile(_DUE_LEAD + _HOLE + _DUE_TAIL)
 @lru_cache(maxsize=4096)  # one pattern per due text: the same phrases come back clause after clause
 def _due_words(text: str) -> re.Pattern[str]:
     # Bound to word edges where the text has them: "May" is not the start of "Mayfield".
-    edge_a = r"(?<!\w)" if _is_word(text[:1]) else ""
-    edge_b = r"(?!\w)" if _is_word(text[-1:]) else ""
+    edge_a = r"(?<!\w)" if is_word(text[:1]) else ""
+    edge_b = r"(?!\w)" if is_word(text[-1:]) else ""
     return re.compile(_DUE_LEAD + edge_a + r"\s+".join(re.escape(w) for w in text.split()) + edge_b + _DUE_TAIL)
 
 
@@ -178,20 +175,6 @@ PAST = re.compile(r"\b(?:was|were)\s+(?:held|signed|completed|delivered|conducte
 PAST_WORDS = ("was", "were", "took", "been")  # every PAST match holds one
 HEDGE = re.compile(r"\b(?:if|unless|might|may|could|perhaps)\b")
 HEDGE_WORDS = ("if", "unless", "might", "may", "could", "perhaps")
-
-
-def has(t: str, words: tuple[str, ...], *, fold: bool = False) -> bool:
-    """Does t hold one of the literal words every match of a pattern contains? Tested before it.
-
-    A plain `in` costs far less than a pattern search, and most clauses lack the words.
-    fold=True for a case-insensitive pattern; outside ASCII lower() is not how `re` folds
-    case ('ſ' matches 's'), so there the answer is yes and the pattern decides.
-    """
-    if fold:
-        if not t.isascii():
-            return True
-        t = t.lower()
-    return any(map(t.__contains__, words))  # no generator: this runs on every clause
 
 
 def parties(ctx: Ctx, a: int, b: int) -> list[Mention]:

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from extraction.wordtrie import has
+
 # A web capture's crawl banner ("TODAY IS FRIDAY, DECEMBER 14, 2018, 7:09:00 PM"):
 # the date of the capture, never of the record.
 BANNER = re.compile(
@@ -88,7 +90,7 @@ def clean(text: str) -> Cleaned:
     end = len(text)
     first_content = re.search(r"\S", text[start:])
     body_from = start + (first_content.end() if first_content else 0)
-    for fm in FOOTER.finditer(text, body_from) if _may_have_footer(text, body_from) else ():
+    for fm in FOOTER.finditer(text, body_from) if has(text[body_from:], FOOTER_WORDS, fold=True) else ():
         # The first lines are a title, never chrome; a footer needs body above it.
         if len(text[start: fm.start()].strip()) > 200:
             end = fm.start()
@@ -100,13 +102,6 @@ def clean(text: str) -> Cleaned:
 # record; most records hold none of them, and a few scans of the lower-cased text cost far less.
 FOOTER_WORDS = ("©", "(c)", "copyright", "all rights reserved", "world headlines", "related ", "latest headlines",
                 "share this", "subscribe to", "back to top")
-
-
-def _may_have_footer(text: str, lo: int) -> bool:
-    """False where no FOOTER match can be. Outside ASCII `re` folds case its own way ("K", the
-    Kelvin sign, matches "k"), so there the pattern decides."""
-    low = text[lo:].lower()
-    return not low.isascii() or any(map(low.__contains__, FOOTER_WORDS))
 
 
 _FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": " ", "\u00a0": " "})

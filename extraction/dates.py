@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from extraction.windows import MONTH_NAMES, NUM, WEEKDAYS, resolve_window
-from extraction.wordtrie import opening
+from extraction.wordtrie import has, is_word, opening
 
 _WORDS = sorted(MONTH_NAMES, key=len, reverse=True)
 # Case-sensitive on purpose: "May" and "MAY" are months, "may" is a verb.
@@ -124,11 +124,6 @@ class Due:
     due_end: date | None
 
 
-def _in_word(s: str, i: int) -> bool:
-    """Is s[i] inside a word, not at its start? (`re`'s \\w is isalnum() or "_".)"""
-    return i > 0 and (s[i - 1].isalnum() or s[i - 1] == "_")
-
-
 def _is_reference(s: str, lo: int, hi: int) -> bool:
     """Does s[lo:hi] end as a reference does: "<noun> of " (not an OF_TIME noun), or REFERENCE,
     searched only where it can end and a noun it needs is there (lower() is exact on ASCII)."""
@@ -145,11 +140,8 @@ def _is_reference(s: str, lo: int, hi: int) -> bool:
 
 
 def _prefixed(s: str, lo: int, a: int) -> bool:
-    """PREFIX right before a, searched only where one of its words is (lower() is exact on ASCII)."""
-    low = s[lo:a].lower()
-    if low.isascii() and not any(map(low.__contains__, PREFIX_WORDS)):
-        return False
-    return PREFIX.search(s, lo, a) is not None
+    """PREFIX right before a, searched only where one of its words is."""
+    return has(s[lo:a], PREFIX_WORDS, fold=True) and PREFIX.search(s, lo, a) is not None
 
 
 def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Due | None:
@@ -181,7 +173,8 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
             g = m.groupdict()
             # Leave "in"/"on" out of due_text; PREFIX below puts "by"/"before" back in.
             a = m.start("mon") if kind == "bare_month" else m.start("y") if kind == "year" else m.start()
-            if kind == "weekday" and (g["prep"].lower() not in ("next", "this") or _in_word(s, a)):
+            inside = a > 0 and is_word(s[a - 1])  # "...this Friday" stuck to a word: the weekday alone
+            if kind == "weekday" and (g["prep"].lower() not in ("next", "this") or inside):
                 a = m.start("wd")
             if kind != "vague" and _is_reference(s, max(lo, a - 40), a):
                 continue  # "the outage of November 14": which one, not when

@@ -65,19 +65,21 @@ def queue_once(*, session: Session, notification_in: NotificationCreate, now: da
     if session.get_bind().dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover
         row = _insert_once(session, notification_in, now)
         return None if row is None else row.id
-    at = as_utc(now)
-    values = notification_in.model_dump() | {
-        "status": NS.pending, "attempts": 0, "next_attempt_at": at, "created_at": at}
+    values = _pending(notification_in.model_dump(), now)
     raw, dialect = driver_connection(session)
     row = _queue_id(dialect, tuple(values)).run(raw, values).fetchone()
     return None if row is None else row[0]
 
 
+def _pending(fields: dict, now: datetime) -> dict:
+    """An outbox row's values: its fields, waiting to be sent from `now`."""
+    at = as_utc(now)
+    return fields | {"status": NS.pending, "attempts": 0, "next_attempt_at": at, "created_at": at}
+
+
 def _insert_once(session: Session, notification_in: NotificationCreate, now: datetime):
     """The outbox row inserted for `notification_in` (a mapping), or None if its key exists."""
-    at = as_utc(now)
-    values = notification_in.model_dump() | {
-        "status": NS.pending, "attempts": 0, "next_attempt_at": at, "created_at": at}
+    values = _pending(notification_in.model_dump(), now)
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
         # ON CONFLICT DO NOTHING holds against concurrent sweeps without aborting the transaction.
@@ -105,13 +107,12 @@ def insert_new(*, session: Session, rows: list[dict], now: datetime) -> dict[str
     if not rows:
         return {}
     at = as_utc(now)
-    fixed = {"status": NS.pending, "attempts": 0, "next_attempt_at": at, "created_at": at}
     dialect = session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):  # pragma: no cover - other databases
         made = (queue_notification(session=session, notification_in=NotificationCreate(**r), now=at)
                 for r in rows)
         return {n.key: n.id for n in made if n is not None}
-    table, full = Notification.__table__, [r | fixed for r in rows]
+    table, full = Notification.__table__, [_pending(r, at) for r in rows]
     if dialect == "sqlite":
         stmt, params = sqlite.insert(table), full
     else:
