@@ -16,6 +16,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -123,35 +125,42 @@ def row(name: str, secs: float, lat: list[float]) -> str:
             f"{statistics.median(lat) * 1000:.1f} ms | {q[98] * 1000:.1f} ms |")
 
 
-def main() -> None:
+@contextmanager
+def running_api(workers: int) -> Iterator[tuple[str, str, subprocess.Popen]]:
+    """`followup api` with `workers` processes over a seeded temporary SQLite file, every
+    worker started; (base URL, an editor token, the server process)."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         token = seed(url)
         port = free_port()
-        env = os.environ | {"FOLLOWUP_DATABASE_URL": url, "FOLLOWUP_DATA_DIR": tmp}
+        env = os.environ | {"FOLLOWUP_DATABASE_URL": url, "FOLLOWUP_DATA_DIR": tmp,
+                            "PYTHONPATH": str(REPO)}  # this checkout's code, whatever is installed
         proc = subprocess.Popen([str(Path(sys.executable).parent / "followup"), "api", "--port", str(port),
-                                 "--workers", str(WORKERS)],
+                                 "--workers", str(workers)],
                                 cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        base = f"http://127.0.0.1:{port}"
         try:
             started = 0
-            while started < WORKERS:  # every worker up: one still importing would eat a core
+            while started < workers:  # every worker up: one still importing would eat a core
                 line = proc.stderr.readline()
                 if not line:
                     raise SystemExit("error: the API did not start")
                 started += "Application startup complete" in line
             # Keep reading the access log, or uvicorn blocks once the pipe is full.
             threading.Thread(target=proc.stderr.read, daemon=True).start()
-            print(f"API on SQLite, {ITEMS} items, uvicorn ({WORKERS} worker processes), "
-                  f"clients are threads in {CLIENT_PROCESSES} other process(es)\n")
-            print("| request | clients | requests | throughput | p50 | p99 |")
-            print("| --- | --- | --- | --- | --- | --- |")
-            print(row("GET /items?limit=50", *drive(base, token, get_items)))
-            print(row("PATCH /items/{id} (If-Match)", *drive(base, token, patch_items)))
+            yield f"http://127.0.0.1:{port}", token, proc
         finally:
             proc.terminate()
             proc.wait(10)
 
+
+def main() -> None:
+    with running_api(WORKERS) as (base, token, _):
+        print(f"API on SQLite, {ITEMS} items, uvicorn ({WORKERS} worker processes), "
+              f"clients are threads in {CLIENT_PROCESSES} other process(es)\n")
+        print("| request | clients | requests | throughput | p50 | p99 |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        print(row("GET /items?limit=50", *drive(base, token, get_items)))
+        print(row("PATCH /items/{id} (If-Match)", *drive(base, token, patch_items)))
 
 if __name__ == "__main__":
     main()

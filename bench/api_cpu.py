@@ -14,8 +14,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
-import threading
 from pathlib import Path
 
 import httpx
@@ -23,8 +21,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.api import ITEMS, seed  # noqa: E402  (after the path: the repository's own module)
-from cli.up import free_port  # noqa: E402
+from bench.api import ITEMS, running_api  # noqa: E402  (after the path: the repository's own module)
 
 REQUESTS = int(os.environ.get("BENCH_CPU_REQUESTS", "2000"))
 WORKERS = int(os.environ.get("BENCH_API_WORKERS", "1"))
@@ -56,47 +53,27 @@ def per_request(pids: list[int], n: int, send) -> float:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        token = seed(url)
-        port = free_port()
-        env = os.environ | {"FOLLOWUP_DATABASE_URL": url, "FOLLOWUP_DATA_DIR": tmp,
-                            "PYTHONPATH": str(REPO)}  # this checkout's code, whatever is installed
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "followup"), "api", "--port", str(port),
-                                 "--workers", str(WORKERS)],
-                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            started = 0
-            while started < WORKERS:
-                line = proc.stderr.readline()
-                if not line:
-                    raise SystemExit("error: the API did not start")
-                started += "Application startup complete" in line
-            threading.Thread(target=proc.stderr.read, daemon=True).start()
-            pids = server_pids(proc)
-            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-            bodies = [b'{"status": "in_progress"}', b'{"status": "waiting"}']
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as c:
-                version = 1
+    with running_api(WORKERS) as (base, token, proc):
+        pids = server_pids(proc)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        bodies = [b'{"status": "in_progress"}', b'{"status": "waiting"}']
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as c:
+            version = 1
 
-                def patch(i: int) -> None:
-                    nonlocal version
-                    c.patch("/items/1", content=bodies[i % 2],
-                            headers={"If-Match": f'"{version}"'}).raise_for_status()
-                    version += 1
+            def patch(i: int) -> None:
+                nonlocal version
+                c.patch("/items/1", content=bodies[i % 2],
+                        headers={"If-Match": f'"{version}"'}).raise_for_status()
+                version += 1
 
-                def page(i: int) -> None:
-                    c.get(f"/items?limit=50&offset={i * 50 % ITEMS}").raise_for_status()
+            def page(i: int) -> None:
+                c.get(f"/items?limit=50&offset={i * 50 % ITEMS}").raise_for_status()
 
-                per_request(pids, 200, patch)  # warm: imports, caches, the token
-                patched = per_request(pids, REQUESTS, patch)
-                paged = per_request(pids, max(1, REQUESTS // 5), page)
-            print(f"server CPU per request ({WORKERS} worker(s), one client at a time, {REPO.name}): "
-                  f"PATCH {patched:.2f} ms, GET /items?limit=50 {paged:.2f} ms")
-        finally:
-            proc.terminate()
-            proc.wait(10)
-
+            per_request(pids, 200, patch)  # warm: imports, caches, the token
+            patched = per_request(pids, REQUESTS, patch)
+            paged = per_request(pids, max(1, REQUESTS // 5), page)
+        print(f"server CPU per request ({WORKERS} worker(s), one client at a time, {REPO.name}): "
+              f"PATCH {patched:.2f} ms, GET /items?limit=50 {paged:.2f} ms")
 
 if __name__ == "__main__":
     main()
