@@ -114,7 +114,11 @@ def paragraphs(c: Cleaned) -> list[tuple[int, int]]:
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, c.end))
-    return [(a, b) for a, b in spans if c.flat[a:b].strip()]
+    nonblank = NONBLANK.search  # a search, not a stripped copy of every paragraph
+    return [(a, b) for a, b in spans if nonblank(c.flat, a, b)]
+
+
+NONBLANK = re.compile(r"\S")  # str.strip() and `re` agree on what is blank
 
 
 def sentences(c: Cleaned) -> Iterator[Sentence]:
@@ -124,11 +128,32 @@ def sentences(c: Cleaned) -> Iterator[Sentence]:
     tuples on a large record would be held for nothing.
     """
     text, flat = c.text, c.flat
+    # The line of the current sentence is text[ls:le]; sentences come in text order, so the
+    # line is found by moving forward, never by searching back from each sentence (quadratic
+    # on a record that is one long line). `opens`: where a sentence may start and begin it.
+    ls, le, opens = 0, _line_end(text, 0), None
     for pi, (a, b) in enumerate(paragraphs(c)):
         for ua, ub in _units(c, a, b):
             for sa, sb, st in _split(flat, ua, ub):
-                head = text[text.rfind("\n", 0, sa) + 1:sa]  # at a line start: only blanks or a list marker before
-                yield Sentence(sa, sb, st, pi, not head.strip() or bool(MARKER.fullmatch(head)))
+                if sa > le:  # on a later line
+                    ls, le, opens = text.rfind("\n", le, sa) + 1, _line_end(text, sa), None
+                if sa != ls and opens is None:
+                    opens = _line_opening(text, ls, le)
+                yield Sentence(sa, sb, st, pi, sa == ls or sa <= opens[0] or sa == opens[1])
+
+
+def _line_end(text: str, i: int) -> int:
+    """Where the line holding text[i] ends: its line break, or the end of the text."""
+    nl = text.find("\n", i)
+    return len(text) if nl < 0 else nl
+
+
+def _line_opening(text: str, ls: int, le: int) -> tuple[int, int]:
+    """(first non-blank, end of a list marker) of the line text[ls:le]: a sentence begins the line
+    if only blanks or a marker ("1.", "(a)") come before it."""
+    m = NONBLANK.search(text, ls, le)
+    mk = MARKER.match(text, ls, le)
+    return (m.start() if m else le), (mk.end() if mk else -1)
 
 
 def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
