@@ -128,13 +128,19 @@ def sentences(c: Cleaned) -> Iterator[Sentence]:
     tuples on a large record would be held for nothing.
     """
     text, flat = c.text, c.flat
+    # Every candidate sentence end of the body in one pass, not one pass per unit: units begin
+    # and end at blanks, so no match crosses their edges and each unit takes its own in turn.
+    ends = [m.span() for m in SENT_END.finditer(flat, c.start, c.end)]
+    ends.append((len(flat), len(flat)))  # a sentinel past every unit
+    k = 0
     # The line of the current sentence is text[ls:le]; sentences come in text order, so the
     # line is found by moving forward, never by searching back from each sentence (quadratic
     # on a record that is one long line). `opens`: where a sentence may start and begin it.
     ls, le, opens = 0, _line_end(text, 0), None
     for pi, (a, b) in enumerate(paragraphs(c)):
         for ua, ub in _units(c, a, b):
-            for sa, sb, st in _split(flat, ua, ub):
+            k, pieces = _split(flat, ua, ub, ends, k)
+            for sa, sb, st in pieces:
                 if sa > le:  # on a later line
                     ls, le, opens = text.rfind("\n", le, sa) + 1, _line_end(text, sa), None
                 if sa != ls and opens is None:
@@ -189,35 +195,46 @@ def _after_heading(text: str, nl: int, b: int) -> bool:
     return 0 < len(line) < 40 and line[-1] not in ".,;:!?"
 
 
-def _split(flat: str, a: int, b: int) -> list[tuple[int, int, str]]:
-    """Sentence spans in flat[a:b], trimmed of surrounding spaces, with their text."""
-    spans, pos = [], a
-    for m in SENT_END.finditer(flat, a, b):
-        if _is_boundary(flat, m.start(), m.end(), b):
-            spans.append((pos, m.end()))
-            pos = m.end()
-    spans.append((pos, b))
-    out = []
-    for sa, sb in spans:
-        span = flat[sa:sb]
-        t = span.strip(" ")  # str.strip, not a loop per space: this runs for every sentence
-        if not t:
-            continue
-        sa += len(span) - len(span.lstrip(" "))
-        sb = sa + len(t)
-        if sb - sa <= MAX_SENTENCE:
-            out.append((sa, sb, t))
-            continue
-        while sb - sa > MAX_SENTENCE:  # one giant "sentence": cut it into bounded pieces
-            cut = flat.rfind(" ", sa, sa + MAX_SENTENCE)
-            cut = cut if cut > sa else sa + MAX_SENTENCE
-            out.append((sa, cut, flat[sa:cut]))
-            sa = cut
-            while sa < sb and flat[sa] == " ":
-                sa += 1
-        if sb > sa:
-            out.append((sa, sb, flat[sa:sb]))
-    return out
+def _split(flat: str, a: int, b: int, ends: list[tuple[int, int]], k: int) -> tuple[int, list[tuple[int, int, str]]]:
+    """Sentence spans in flat[a:b], trimmed of surrounding spaces, with their text.
+
+    ends[k:] are the SENT_END spans from flat[a:] on; returns the index of the first one
+    past b, with the spans.
+    """
+    while ends[k][0] < a:
+        k += 1  # the full stop of a list marker ("1.") cut off the unit
+    out: list[tuple[int, int, str]] = []
+    pos = a
+    while ends[k][0] < b:
+        p, q = ends[k]
+        k += 1
+        if flat[p] != "." or _is_boundary(flat, p, q, b):
+            _add(out, flat, pos, q)
+            pos = q
+    _add(out, flat, pos, b)
+    return k, out
+
+
+def _add(out: list[tuple[int, int, str]], flat: str, a: int, b: int) -> None:
+    """Append flat[a:b] trimmed of spaces, if anything is left, in pieces of MAX_SENTENCE at most."""
+    span = flat[a:b]
+    t = span.strip(" ")  # str.strip, not a loop per space: this runs for every sentence
+    if not t:
+        return
+    sa = a + span.find(t[0])  # t opens at the first character that is not a space
+    sb = sa + len(t)
+    if sb - sa <= MAX_SENTENCE:
+        out.append((sa, sb, t))
+        return
+    while sb - sa > MAX_SENTENCE:  # one giant "sentence": cut it into bounded pieces
+        cut = flat.rfind(" ", sa, sa + MAX_SENTENCE)
+        cut = cut if cut > sa else sa + MAX_SENTENCE
+        out.append((sa, cut, flat[sa:cut]))
+        sa = cut
+        while sa < sb and flat[sa] == " ":
+            sa += 1
+    if sb > sa:
+        out.append((sa, sb, flat[sa:sb]))
 
 
 def _is_boundary(flat: str, p: int, q: int, b: int) -> bool:
@@ -227,7 +244,7 @@ def _is_boundary(flat: str, p: int, q: int, b: int) -> bool:
     ends there either way: True, without reading the word before it (most full stops).
     """
     if flat[p] != ".":
-        return True
+        return True  # callers test this first; kept so the function stands alone
     nxt = q
     while nxt < b and flat[nxt] == " ":
         nxt += 1
