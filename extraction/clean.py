@@ -49,12 +49,13 @@ LABEL_LINE = re.compile(r"[ \t]*(?:[-*+] +\[[ xX]?\]|#action\b|(?:ACTION|Action|
 
 # Numbered-paragraph markers ("1.", "(a)", "A.") are not part of a sentence.
 MARKER = re.compile(r"[ \t]*(?:\d{1,2}[.)]|\(\w{1,3}\))[ \t]+")
+NONBLANK = re.compile(r"\S")  # str.strip() and `re` agree on what is blank
 
 ABBREVIATIONS = frozenset(
     "mr ms mrs dr st prof amb gen col lt sr jr no nos vs etc e.g i.e approx dept est fig inc ltd"
     " co corp gov sen rep jan feb mar apr jun jul aug sep sept oct nov dec mt ft op cf al ca".split()
 )
-SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?= |$)")
+SENT_END = re.compile(r"[.!?][.!?]*[\"'”’)\]]*(?= |$)")
 INITIALS = re.compile(r"(?:\w\.)+\w")  # "U.S", "e.g": compiled once, it runs at every full stop
 MAX_SENTENCE = 1500  # longer runs (one giant line) are cut: rules stay linear in the text size
 
@@ -80,7 +81,7 @@ class Cleaned:
 
 def clean(text: str) -> Cleaned:
     """Locate banner and footer; build the flat copy used by every later step."""
-    flat = text.translate(_FLATTEN)
+    flat = _flatten(text)
     start, banner = 0, None
     m = BANNER.search(text, 0, min(len(text), 400))
     if m and not text[: m.start()].strip():
@@ -88,8 +89,8 @@ def clean(text: str) -> Cleaned:
         start = m.end()
         flat = flat[: m.start()] + " " * (m.end() - m.start()) + flat[m.end():]
     end = len(text)
-    first_content = re.search(r"\S", text[start:])
-    body_from = start + (first_content.end() if first_content else 0)
+    first_content = NONBLANK.search(text, start)
+    body_from = first_content.end() if first_content else start
     for fm in FOOTER.finditer(text, body_from) if has(text[body_from:], FOOTER_WORDS, fold=True) else ():
         # The first lines are a title, never chrome; a footer needs body above it.
         if len(text[start: fm.start()].strip()) > 200:
@@ -105,6 +106,15 @@ FOOTER_WORDS = ("©", "(c)", "copyright", "all rights reserved", "world headline
 
 
 _FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": " ", "\u00a0": " "})
+_FLATTEN_ASCII = bytes.maketrans(b"\n\r\t\f\v", b"     ")
+
+
+def _flatten(text: str) -> str:
+    """text with line breaks, tabs and no-break spaces as spaces; bytes.translate is about
+    three times faster than str.translate on the ASCII text most records are."""
+    if text.isascii():
+        return text.encode("ascii").translate(_FLATTEN_ASCII).decode("ascii")
+    return text.translate(_FLATTEN)
 
 
 def paragraphs(c: Cleaned) -> list[tuple[int, int]]:
@@ -116,9 +126,6 @@ def paragraphs(c: Cleaned) -> list[tuple[int, int]]:
     spans.append((pos, c.end))
     nonblank = NONBLANK.search  # a search, not a stripped copy of every paragraph
     return [(a, b) for a, b in spans if nonblank(c.flat, a, b)]
-
-
-NONBLANK = re.compile(r"\S")  # str.strip() and `re` agree on what is blank
 
 
 def sentences(c: Cleaned) -> Iterator[Sentence]:
