@@ -110,12 +110,42 @@ def record_title(c: Cleaned) -> str:
     """The SUBJECT line or front matter title, else the first line of the record proper."""
     m = SUBJECT.search(c.text, c.start, min(c.end, c.start + 3000))
     if m:
-        return " ".join(m["v"].split())[:200]
-    for line in c.text[c.start:c.end].splitlines():
-        line = re.sub(r"^\s*(?:#{1,6} +|#startmeeting +|title: +)", "", line)
-        if line.strip() and not NOT_TITLE.match(line):
-            return " ".join(line.split())[:200]
+        return _squash(m["v"])
+    for line in _lines(c.text, c.start, c.end):
+        line = TITLE_LEAD.sub("", line)
+        if line and not line.isspace() and not NOT_TITLE.match(line):
+            return _squash(line)
     return "Untitled record"
+
+
+TITLE_LEAD = re.compile(r"^\s*(?:#{1,6} +|#startmeeting +|title: +)")
+
+
+def _lines(text: str, a: int, b: int) -> Iterator[str]:
+    """text[a:b].splitlines(), a few KB at a time: the title is nearly always on the first lines,
+    and a megabyte record would otherwise be cut into all its lines for one of them."""
+    size = 2048
+    while b - a > size:
+        chunk = text[a:a + size].splitlines(keepends=True)
+        if len(chunk) < 2:
+            size *= 2  # one line longer than the chunk
+            continue
+        for line in chunk[:-1]:  # the last may go on past the chunk
+            yield line.splitlines()[0]
+            a += len(line)
+    yield from text[a:b].splitlines()
+
+
+def _squash(s: str, limit: int = 200) -> str:
+    """" ".join(s.split())[:limit], without splitting the whole of a long line: squashing a
+    prefix gives a prefix of the squashed whole (a word cut short is a prefix of the word)."""
+    n = 4 * limit
+    while n < len(s):
+        head = " ".join(s[:n].split())
+        if len(head) >= limit:
+            return head[:limit]
+        n *= 4
+    return " ".join(s.split())[:limit]
 
 
 def _candidates(c: Cleaned, ctx: Ctx) -> list[Cand]:
