@@ -171,25 +171,26 @@ def _line_opening(text: str, ls: int, le: int) -> tuple[int, int]:
 
 def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
     """Split a paragraph where a line starts a bullet or label; strip paragraph numbers."""
+    text, flat = c.text, c.flat
+    find, line_start, label_line = text.find, LINE_START.match, LABEL_LINE.match  # run at every line
     cuts = [a]
-    pos = c.text.find("\n", a, b)
-    labelled = LABEL_LINE.match(c.text, a, b) is not None
+    labelled = label_line(text, a, b) is not None
+    pos = find("\n", a, b)
     while pos != -1:
-        starts = LINE_START.match(c.text, pos + 1, b) is not None
+        nxt = pos + 1
+        starts = line_start(text, nxt, b) is not None
         # An action line ends at its line break unless the next line is indented (wrapped).
-        ends_label = labelled and c.text[pos + 1:pos + 2] not in (" ", "\t")
-        if ends_label or starts or _after_heading(c.text, pos, b):
-            cuts.append(pos + 1)
+        if starts or labelled and text[nxt:nxt + 1] not in (" ", "\t") or _after_heading(text, pos, b):
+            cuts.append(nxt)
         # Every LABEL_LINE match is a LINE_START match too, so most lines skip the second pattern.
-        labelled = starts and LABEL_LINE.match(c.text, pos + 1, b) is not None
-        pos = c.text.find("\n", pos + 1, b)
+        labelled = starts and label_line(text, nxt, b) is not None
+        pos = find("\n", nxt, b)
     cuts.append(b)
     units = []
     for ua, ub in zip(cuts, cuts[1:], strict=False):
-        m = MARKER.match(c.flat, ua, ub)
-        if m:
-            ua = m.end()
-        units.append((ua, ub))
+        # A marker opens with a blank, a digit or "(": a unit opening with a letter skips the pattern.
+        m = None if flat[ua:ua + 1].isalpha() else MARKER.match(flat, ua, ub)
+        units.append((m.end() if m else ua, ub))
     return units
 
 
