@@ -151,25 +151,27 @@ def _squash(s: str, limit: int = 200) -> str:
 def _candidates(c: Cleaned, ctx: Ctx) -> list[Cand]:
     out: list[Cand] = []
     para, section = -1, False
-    mentions, k = ctx.mentions, 0  # sentences come in text order: walk the mentions once
-    for i, s in enumerate(sentences(c)):
-        if s.para != para:
-            para, ctx.para_start = s.para, s.start
-        if s.line_start:
-            if is_heading(s.text):
+    mentions, k, n = ctx.mentions, 0, len(ctx.mentions)  # sentences come in text order: walk the mentions once
+    for i, (sa, sb, st, pi, at_line_start) in enumerate(sentences(c)):
+        if pi != para:
+            para, ctx.para_start = pi, sa
+        got = None
+        if at_line_start:
+            if is_heading(st):
                 section = True  # "Next steps:": the bullets below are action items
                 continue
-            if section and not BULLET_LINE.match(c.text, c.text.rfind("\n", 0, s.start) + 1):
+            if section and not BULLET_LINE.match(c.text, c.text.rfind("\n", 0, sa) + 1):
                 section = False
-        got = explicit(ctx, s.start, s.end, section) if s.line_start else None
+            got = explicit(ctx, sa, sb, section)
         if got is None:
-            got = prose(ctx, s.start, s.end)
-        for x in got:
-            x.para, x.sent, x.para_at = s.para, i, ctx.para_start
-        out.extend(got)
-        while k < len(mentions) and mentions[k].start < s.start:
+            got = prose(ctx, sa, sb)
+        if got:
+            for x in got:
+                x.para, x.sent, x.para_at = pi, i, ctx.para_start
+            out.extend(got)
+        while k < n and mentions[k].start < sa:
             k += 1
-        while k < len(mentions) and mentions[k].start < s.end:  # what "he" and "they" mean in the next sentence
+        while k < n and mentions[k].start < sb:  # what "he" and "they" mean in the next sentence
             m = mentions[k]
             k += 1
             if m.kind == "person":
