@@ -6,7 +6,6 @@ import gc
 import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,8 +49,11 @@ def extract(text: str, *, source: str | None = None, title: str | None = None,
     `directory` is a loaded Directory or the path of one (default config/directory.yaml).
     """
     d = directory if isinstance(directory, Directory) else load_directory(directory)
-    with _no_cycle_collection():
+    _no_cycle_collection.pause()  # not a generator-based `with`: its StopIteration was 19k instructions a record
+    try:
         return _extract(text, source, title, d)
+    finally:
+        _no_cycle_collection.resume()
 
 
 class _CyclePause:
@@ -67,20 +69,27 @@ class _CyclePause:
     def __init__(self) -> None:
         self.lock, self.depth, self.was_enabled = threading.Lock(), 0, False
 
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
+    def __call__(self) -> _CyclePause:
+        return self  # `with _no_cycle_collection():` reads as before
+
+    def __enter__(self) -> None:
+        self.pause()
+
+    def __exit__(self, *exc: object) -> None:
+        self.resume()
+
+    def pause(self) -> None:
         with self.lock:
             if self.depth == 0:
                 self.was_enabled = gc.isenabled()
                 gc.disable()
             self.depth += 1
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.depth -= 1
-                if self.depth == 0 and self.was_enabled:
-                    gc.enable()
+
+    def resume(self) -> None:
+        with self.lock:
+            self.depth -= 1
+            if self.depth == 0 and self.was_enabled:
+                gc.enable()
 
 
 _no_cycle_collection = _CyclePause()
