@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from extraction.wordtrie import has
@@ -70,8 +69,9 @@ class Sentence(NamedTuple):
     line_start: bool  # begins a line (bullets and labels are only read there)
 
 
-@dataclass(frozen=True)
-class Cleaned:
+class Cleaned(NamedTuple):
+    """A tuple, not a frozen dataclass, for the same reason as Sentence: one is built per record."""
+
     text: str
     flat: str
     start: int  # where the record proper begins (after a capture banner)
