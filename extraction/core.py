@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import re
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,14 +17,10 @@ from extraction.merge import merge
 from extraction.people import Directory, Mention, home_orgs, load_directory
 from extraction.phrases import topic_terms
 from extraction.rules import prose
+from extraction.title import record_title
 from models.status import Kind
 from models.tables import ActionItemCreate, RecordCreate
 
-SUBJECT = re.compile(r"^[ \t]*(?:SUBJECT|SUBJ|Subject|Re|RE|Title)[ \t]*:[ \t]*(?P<v>\S[^\n]{0,300})$", re.MULTILINE)
-# Header and routing lines that say nothing about what the record is.
-NOT_TITLE = re.compile(r"[ \t]*(?:---|(?:date|dated|from|to|cc|sent|time|location|attendees|present|apologies|"
-                       r"classification)[ \t]*:|(?:press|news|media) +release\b|for +immediate +release\b|(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)\b|"
-                       r"(?-i:[A-Z] \d{6}Z [A-Z]{3} \d{2}\b|(?:FM|TO|INFO|DE) [A-Z]))", re.IGNORECASE)
 BULLET_LINE = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,2}[.)][ \t]|\(\w{1,3}\)[ \t])")
 # The lookahead (every match opens with "a" or "t", case-sensitively) lets `re` skip to those letters.
 NOMINAL_REQUEST = re.compile(r"(?=[at])\b(?:an?|the) +(?:request +(?:by|from) +(?P<who>[^,;.]{1,60}?)|"
@@ -113,48 +108,6 @@ def _extract(text: str, source: str | None, title: str | None, d: Directory) -> 
     items = [_to_item(x, text) for x in _dedupe(cands)]
     record = RecordCreate(title=title or record_title(as_written), source=source, record_date=ref, text=text)
     return ExtractionResult(record=record, items=items)
-
-
-def record_title(c: Cleaned) -> str:
-    """The SUBJECT line or front matter title, else the first line of the record proper."""
-    m = SUBJECT.search(c.text, c.start, min(c.end, c.start + 3000))
-    if m:
-        return _squash(m["v"])
-    for line in _lines(c.text, c.start, c.end):
-        line = TITLE_LEAD.sub("", line)
-        if line and not line.isspace() and not NOT_TITLE.match(line):
-            return _squash(line)
-    return "Untitled record"
-
-
-TITLE_LEAD = re.compile(r"^\s*(?:#{1,6} +|#startmeeting +|title: +)")
-
-
-def _lines(text: str, a: int, b: int) -> Iterator[str]:
-    """text[a:b].splitlines(), a few KB at a time: the title is nearly always on the first lines,
-    and a megabyte record would otherwise be cut into all its lines for one of them."""
-    size = 2048
-    while b - a > size:
-        chunk = text[a:a + size].splitlines(keepends=True)
-        if len(chunk) < 2:
-            size *= 2  # one line longer than the chunk
-            continue
-        for line in chunk[:-1]:  # the last may go on past the chunk
-            yield line.splitlines()[0]
-            a += len(line)
-    yield from text[a:b].splitlines()
-
-
-def _squash(s: str, limit: int = 200) -> str:
-    """" ".join(s.split())[:limit], without splitting the whole of a long line: squashing a
-    prefix gives a prefix of the squashed whole (a word cut short is a prefix of the word)."""
-    n = 4 * limit
-    while n < len(s):
-        head = " ".join(s[:n].split())
-        if len(head) >= limit:
-            return head[:limit]
-        n *= 4
-    return " ".join(s.split())[:limit]
 
 
 def _candidates(c: Cleaned, ctx: Ctx) -> list[Cand]:
