@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from extraction.wordtrie import has
@@ -49,12 +48,13 @@ LABEL_LINE = re.compile(r"[ \t]*(?:[-*+] +\[[ xX]?\]|#action\b|(?:ACTION|Action|
 
 # Numbered-paragraph markers ("1.", "(a)", "A.") are not part of a sentence.
 MARKER = re.compile(r"[ \t]*(?:\d{1,2}[.)]|\(\w{1,3}\))[ \t]+")
+NONBLANK = re.compile(r"\S")  # str.strip() and `re` agree on what is blank
 
 ABBREVIATIONS = frozenset(
     "mr ms mrs dr st prof amb gen col lt sr jr no nos vs etc e.g i.e approx dept est fig inc ltd"
     " co corp gov sen rep jan feb mar apr jun jul aug sep sept oct nov dec mt ft op cf al ca".split()
 )
-SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?= |$)")
+SENT_END = re.compile(r"[.!?][.!?]*[\"'”’)\]]*(?= |$)")
 INITIALS = re.compile(r"(?:\w\.)+\w")  # "U.S", "e.g": compiled once, it runs at every full stop
 MAX_SENTENCE = 1500  # longer runs (one giant line) are cut: rules stay linear in the text size
 
@@ -69,8 +69,9 @@ class Sentence(NamedTuple):
     line_start: bool  # begins a line (bullets and labels are only read there)
 
 
-@dataclass(frozen=True)
-class Cleaned:
+class Cleaned(NamedTuple):
+    """A tuple, not a frozen dataclass, for the same reason as Sentence: one is built per record."""
+
     text: str
     flat: str
     start: int  # where the record proper begins (after a capture banner)
@@ -80,7 +81,7 @@ class Cleaned:
 
 def clean(text: str) -> Cleaned:
     """Locate banner and footer; build the flat copy used by every later step."""
-    flat = text.translate(_FLATTEN)
+    flat = _flatten(text)
     start, banner = 0, None
     m = BANNER.search(text, 0, min(len(text), 400))
     if m and not text[: m.start()].strip():
@@ -88,8 +89,8 @@ def clean(text: str) -> Cleaned:
         start = m.end()
         flat = flat[: m.start()] + " " * (m.end() - m.start()) + flat[m.end():]
     end = len(text)
-    first_content = re.search(r"\S", text[start:])
-    body_from = start + (first_content.end() if first_content else 0)
+    first_content = NONBLANK.search(text, start)
+    body_from = first_content.end() if first_content else start
     for fm in FOOTER.finditer(text, body_from) if has(text[body_from:], FOOTER_WORDS, fold=True) else ():
         # The first lines are a title, never chrome; a footer needs body above it.
         if len(text[start: fm.start()].strip()) > 200:
@@ -105,6 +106,15 @@ FOOTER_WORDS = ("©", "(c)", "copyright", "all rights reserved", "world headline
 
 
 _FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": " ", "\u00a0": " "})
+_FLATTEN_ASCII = bytes.maketrans(b"\n\r\t\f\v", b"     ")
+
+
+def _flatten(text: str) -> str:
+    """text with line breaks, tabs and no-break spaces as spaces; bytes.translate is about
+    three times faster than str.translate on the ASCII text most records are."""
+    if text.isascii():
+        return text.encode("ascii").translate(_FLATTEN_ASCII).decode("ascii")
+    return text.translate(_FLATTEN)
 
 
 def paragraphs(c: Cleaned) -> list[tuple[int, int]]:
@@ -114,7 +124,8 @@ def paragraphs(c: Cleaned) -> list[tuple[int, int]]:
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, c.end))
-    return [(a, b) for a, b in spans if c.flat[a:b].strip()]
+    nonblank = NONBLANK.search  # a search, not a stripped copy of every paragraph
+    return [(a, b) for a, b in spans if nonblank(c.flat, a, b)]
 
 
 def sentences(c: Cleaned) -> Iterator[Sentence]:
@@ -124,34 +135,62 @@ def sentences(c: Cleaned) -> Iterator[Sentence]:
     tuples on a large record would be held for nothing.
     """
     text, flat = c.text, c.flat
+    # Every candidate sentence end of the body in one pass, not one pass per unit: units begin
+    # and end at blanks, so no match crosses their edges and each unit takes its own in turn.
+    ends = [m.span() for m in SENT_END.finditer(flat, c.start, c.end)]
+    ends.append((len(flat), len(flat)))  # a sentinel past every unit
+    k = 0
+    # The line of the current sentence is text[ls:le]; sentences come in text order, so the
+    # line is found by moving forward, never by searching back from each sentence (quadratic
+    # on a record that is one long line). `opens`: where a sentence may start and begin it.
+    ls, le, opens = 0, _line_end(text, 0), None
     for pi, (a, b) in enumerate(paragraphs(c)):
         for ua, ub in _units(c, a, b):
-            for sa, sb, st in _split(flat, ua, ub):
-                head = text[text.rfind("\n", 0, sa) + 1:sa]  # at a line start: only blanks or a list marker before
-                yield Sentence(sa, sb, st, pi, not head.strip() or bool(MARKER.fullmatch(head)))
+            k, pieces = _split(flat, ua, ub, ends, k)
+            for sa, sb, st in pieces:
+                if sa > le:  # on a later line
+                    ls, le, opens = text.rfind("\n", le, sa) + 1, _line_end(text, sa), None
+                if sa != ls and opens is None:
+                    opens = _line_opening(text, ls, le)
+                yield Sentence(sa, sb, st, pi, sa == ls or sa <= opens[0] or sa == opens[1])
+
+
+def _line_end(text: str, i: int) -> int:
+    """Where the line holding text[i] ends: its line break, or the end of the text."""
+    nl = text.find("\n", i)
+    return len(text) if nl < 0 else nl
+
+
+def _line_opening(text: str, ls: int, le: int) -> tuple[int, int]:
+    """(first non-blank, end of a list marker) of the line text[ls:le]: a sentence begins the line
+    if only blanks or a marker ("1.", "(a)") come before it."""
+    m = NONBLANK.search(text, ls, le)
+    mk = MARKER.match(text, ls, le)
+    return (m.start() if m else le), (mk.end() if mk else -1)
 
 
 def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
     """Split a paragraph where a line starts a bullet or label; strip paragraph numbers."""
+    text, flat = c.text, c.flat
+    find, line_start, label_line = text.find, LINE_START.match, LABEL_LINE.match  # run at every line
     cuts = [a]
-    pos = c.text.find("\n", a, b)
-    labelled = LABEL_LINE.match(c.text, a, b) is not None
+    labelled = label_line(text, a, b) is not None
+    pos = find("\n", a, b)
     while pos != -1:
-        starts = LINE_START.match(c.text, pos + 1, b) is not None
+        nxt = pos + 1
+        starts = line_start(text, nxt, b) is not None
         # An action line ends at its line break unless the next line is indented (wrapped).
-        ends_label = labelled and c.text[pos + 1:pos + 2] not in (" ", "\t")
-        if ends_label or starts or _after_heading(c.text, pos, b):
-            cuts.append(pos + 1)
+        if starts or labelled and text[nxt:nxt + 1] not in (" ", "\t") or _after_heading(text, pos, b):
+            cuts.append(nxt)
         # Every LABEL_LINE match is a LINE_START match too, so most lines skip the second pattern.
-        labelled = starts and LABEL_LINE.match(c.text, pos + 1, b) is not None
-        pos = c.text.find("\n", pos + 1, b)
+        labelled = starts and label_line(text, nxt, b) is not None
+        pos = find("\n", nxt, b)
     cuts.append(b)
     units = []
     for ua, ub in zip(cuts, cuts[1:], strict=False):
-        m = MARKER.match(c.flat, ua, ub)
-        if m:
-            ua = m.end()
-        units.append((ua, ub))
+        # A marker opens with a blank, a digit or "(": a unit opening with a letter skips the pattern.
+        m = None if flat[ua:ua + 1].isalpha() else MARKER.match(flat, ua, ub)
+        units.append((m.end() if m else ua, ub))
     return units
 
 
@@ -164,35 +203,46 @@ def _after_heading(text: str, nl: int, b: int) -> bool:
     return 0 < len(line) < 40 and line[-1] not in ".,;:!?"
 
 
-def _split(flat: str, a: int, b: int) -> list[tuple[int, int, str]]:
-    """Sentence spans in flat[a:b], trimmed of surrounding spaces, with their text."""
-    spans, pos = [], a
-    for m in SENT_END.finditer(flat, a, b):
-        if _is_boundary(flat, m.start(), m.end(), b):
-            spans.append((pos, m.end()))
-            pos = m.end()
-    spans.append((pos, b))
-    out = []
-    for sa, sb in spans:
-        span = flat[sa:sb]
-        t = span.strip(" ")  # str.strip, not a loop per space: this runs for every sentence
-        if not t:
-            continue
-        sa += len(span) - len(span.lstrip(" "))
-        sb = sa + len(t)
-        if sb - sa <= MAX_SENTENCE:
-            out.append((sa, sb, t))
-            continue
-        while sb - sa > MAX_SENTENCE:  # one giant "sentence": cut it into bounded pieces
-            cut = flat.rfind(" ", sa, sa + MAX_SENTENCE)
-            cut = cut if cut > sa else sa + MAX_SENTENCE
-            out.append((sa, cut, flat[sa:cut]))
-            sa = cut
-            while sa < sb and flat[sa] == " ":
-                sa += 1
-        if sb > sa:
-            out.append((sa, sb, flat[sa:sb]))
-    return out
+def _split(flat: str, a: int, b: int, ends: list[tuple[int, int]], k: int) -> tuple[int, list[tuple[int, int, str]]]:
+    """Sentence spans in flat[a:b], trimmed of surrounding spaces, with their text.
+
+    ends[k:] are the SENT_END spans from flat[a:] on; returns the index of the first one
+    past b, with the spans.
+    """
+    while ends[k][0] < a:
+        k += 1  # the full stop of a list marker ("1.") cut off the unit
+    out: list[tuple[int, int, str]] = []
+    pos = a
+    while ends[k][0] < b:
+        p, q = ends[k]
+        k += 1
+        if flat[p] != "." or _is_boundary(flat, p, q, b):
+            _add(out, flat, pos, q)
+            pos = q
+    _add(out, flat, pos, b)
+    return k, out
+
+
+def _add(out: list[tuple[int, int, str]], flat: str, a: int, b: int) -> None:
+    """Append flat[a:b] trimmed of spaces, if anything is left, in pieces of MAX_SENTENCE at most."""
+    span = flat[a:b]
+    t = span.strip(" ")  # str.strip, not a loop per space: this runs for every sentence
+    if not t:
+        return
+    sa = a + span.find(t[0])  # t opens at the first character that is not a space
+    sb = sa + len(t)
+    if sb - sa <= MAX_SENTENCE:
+        out.append((sa, sb, t))
+        return
+    while sb - sa > MAX_SENTENCE:  # one giant "sentence": cut it into bounded pieces
+        cut = flat.rfind(" ", sa, sa + MAX_SENTENCE)
+        cut = cut if cut > sa else sa + MAX_SENTENCE
+        out.append((sa, cut, flat[sa:cut]))
+        sa = cut
+        while sa < sb and flat[sa] == " ":
+            sa += 1
+    if sb > sa:
+        out.append((sa, sb, flat[sa:sb]))
 
 
 def _is_boundary(flat: str, p: int, q: int, b: int) -> bool:
@@ -202,7 +252,7 @@ def _is_boundary(flat: str, p: int, q: int, b: int) -> bool:
     ends there either way: True, without reading the word before it (most full stops).
     """
     if flat[p] != ".":
-        return True
+        return True  # callers test this first; kept so the function stands alone
     nxt = q
     while nxt < b and flat[nxt] == " ":
         nxt += 1

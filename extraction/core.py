@@ -5,8 +5,6 @@ from __future__ import annotations
 import gc
 import re
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +17,10 @@ from extraction.merge import merge
 from extraction.people import Directory, Mention, home_orgs, load_directory
 from extraction.phrases import topic_terms
 from extraction.rules import prose
+from extraction.title import record_title
 from models.status import Kind
 from models.tables import ActionItemCreate, RecordCreate
 
-SUBJECT = re.compile(r"^[ \t]*(?:SUBJECT|SUBJ|Subject|Re|RE|Title)[ \t]*:[ \t]*(?P<v>\S[^\n]{0,300})$", re.MULTILINE)
-# Header and routing lines that say nothing about what the record is.
-NOT_TITLE = re.compile(r"[ \t]*(?:---|(?:date|dated|from|to|cc|sent|time|location|attendees|present|apologies|"
-                       r"classification)[ \t]*:|(?:press|news|media) +release\b|for +immediate +release\b|(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)\b|"
-                       r"(?-i:[A-Z] \d{6}Z [A-Z]{3} \d{2}\b|(?:FM|TO|INFO|DE) [A-Z]))", re.IGNORECASE)
 BULLET_LINE = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,2}[.)][ \t]|\(\w{1,3}\)[ \t])")
 # The lookahead (every match opens with "a" or "t", case-sensitively) lets `re` skip to those letters.
 NOMINAL_REQUEST = re.compile(r"(?=[at])\b(?:an?|the) +(?:request +(?:by|from) +(?P<who>[^,;.]{1,60}?)|"
@@ -50,8 +44,11 @@ def extract(text: str, *, source: str | None = None, title: str | None = None,
     `directory` is a loaded Directory or the path of one (default config/directory.yaml).
     """
     d = directory if isinstance(directory, Directory) else load_directory(directory)
-    with _no_cycle_collection():
+    _no_cycle_collection.pause()  # not a generator-based `with`: its StopIteration was 19k instructions a record
+    try:
         return _extract(text, source, title, d)
+    finally:
+        _no_cycle_collection.resume()
 
 
 class _CyclePause:
@@ -67,20 +64,27 @@ class _CyclePause:
     def __init__(self) -> None:
         self.lock, self.depth, self.was_enabled = threading.Lock(), 0, False
 
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
+    def __call__(self) -> _CyclePause:
+        return self  # `with _no_cycle_collection():` reads as before
+
+    def __enter__(self) -> None:
+        self.pause()
+
+    def __exit__(self, *exc: object) -> None:
+        self.resume()
+
+    def pause(self) -> None:
         with self.lock:
             if self.depth == 0:
                 self.was_enabled = gc.isenabled()
                 gc.disable()
             self.depth += 1
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.depth -= 1
-                if self.depth == 0 and self.was_enabled:
-                    gc.enable()
+
+    def resume(self) -> None:
+        with self.lock:
+            self.depth -= 1
+            if self.depth == 0 and self.was_enabled:
+                gc.enable()
 
 
 _no_cycle_collection = _CyclePause()
@@ -106,40 +110,30 @@ def _extract(text: str, source: str | None, title: str | None, d: Directory) -> 
     return ExtractionResult(record=record, items=items)
 
 
-def record_title(c: Cleaned) -> str:
-    """The SUBJECT line or front matter title, else the first line of the record proper."""
-    m = SUBJECT.search(c.text, c.start, min(c.end, c.start + 3000))
-    if m:
-        return " ".join(m["v"].split())[:200]
-    for line in c.text[c.start:c.end].splitlines():
-        line = re.sub(r"^\s*(?:#{1,6} +|#startmeeting +|title: +)", "", line)
-        if line.strip() and not NOT_TITLE.match(line):
-            return " ".join(line.split())[:200]
-    return "Untitled record"
-
-
 def _candidates(c: Cleaned, ctx: Ctx) -> list[Cand]:
     out: list[Cand] = []
     para, section = -1, False
-    mentions, k = ctx.mentions, 0  # sentences come in text order: walk the mentions once
-    for i, s in enumerate(sentences(c)):
-        if s.para != para:
-            para, ctx.para_start = s.para, s.start
-        if s.line_start:
-            if is_heading(s.text):
+    mentions, k, n = ctx.mentions, 0, len(ctx.mentions)  # sentences come in text order: walk the mentions once
+    for i, (sa, sb, st, pi, at_line_start) in enumerate(sentences(c)):
+        if pi != para:
+            para, ctx.para_start = pi, sa
+        got = None
+        if at_line_start:
+            if is_heading(st):
                 section = True  # "Next steps:": the bullets below are action items
                 continue
-            if section and not BULLET_LINE.match(c.text, c.text.rfind("\n", 0, s.start) + 1):
+            if section and not BULLET_LINE.match(c.text, c.text.rfind("\n", 0, sa) + 1):
                 section = False
-        got = explicit(ctx, s.start, s.end, section) if s.line_start else None
+            got = explicit(ctx, sa, sb, section)
         if got is None:
-            got = prose(ctx, s.start, s.end)
-        for x in got:
-            x.para, x.sent, x.para_at = s.para, i, ctx.para_start
-        out.extend(got)
-        while k < len(mentions) and mentions[k].start < s.start:
+            got = prose(ctx, sa, sb)
+        if got:
+            for x in got:
+                x.para, x.sent, x.para_at = pi, i, ctx.para_start
+            out.extend(got)
+        while k < n and mentions[k].start < sa:
             k += 1
-        while k < len(mentions) and mentions[k].start < s.end:  # what "he" and "they" mean in the next sentence
+        while k < n and mentions[k].start < sb:  # what "he" and "they" mean in the next sentence
             m = mentions[k]
             k += 1
             if m.kind == "person":

@@ -59,18 +59,23 @@ NOT_NAMES = frozenset("It This That There These Those They We He She The A An Se
 
 def is_heading(text: str) -> bool:
     """A line such as "Next steps:" that makes the bullets under it action items."""
+    first = text[:1]
+    if first not in HEADING_FIRST and first.isascii() and not first.isspace():
+        return False  # what every line pays: one test, not a stripped copy and the pattern
     t = text.strip()
     if t[:1] not in HEADING_FIRST and t[:1].isascii():
-        return False  # what every line pays: one test instead of the pattern
+        return False
     return bool(HEADING.fullmatch(t))
 
 
 def explicit(ctx: Ctx, a: int, b: int, in_section: bool) -> list[Cand] | None:
     """Items from a labelled line at flat[a:b]; [] for a done checkbox; None if not such a line."""
-    t = ctx.flat[a:b]
-    if not in_section and t[:1] not in LINE_FIRST and t[:2].lower() not in LABEL_OPENS and t[:2].isascii() \
-            and " TO " not in t:
+    flat = ctx.flat
+    two = flat[a:min(a + 2, b)]
+    if not in_section and two[:1] not in LINE_FIRST and two.lower() not in LABEL_OPENS and two.isascii() \
+            and flat.find(" TO ", a, b) < 0:
         return None  # cannot be a checkbox, a label or "CLERK TO ...": most lines, without three patterns
+    t = flat[a:b]  # only now: most lines never need the copy
     kind, conf = Kind.action, 0.92
     m = CHECKBOX.match(t)
     if m:
