@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import PAST, Cand, Ctx, aside_at, clause_due, make, negated, strip_due, subject
+from extraction.candidate import (NEG, PAST, Cand, Ctx, aside_at, clause_due, make, named, negated, parties,
+                                  strip_due, subject)
 from extraction.cues import Cues, Gated
 from extraction.phrases import EVENT_NOUNS, base_verb, drop_soft, head_noun, tidy, title_from_vp
-from extraction.subjects import WILL, owner_np, will_subject
+from extraction.subjects import WILL, agent_np, as_owner, will_actor
 from models.status import Kind
 
 LEAD_IN = re.compile(r"(?:(?:In|On|At|As|For|With|After|Before|During|Separately|Meanwhile|Also|However|"
@@ -45,6 +46,7 @@ TBD = Gated(re.compile(r" +(?:is|are|remains|remain) +(?:still +)?to +be +(?P<v>
                        r"finali[sz]ed|fixed)\b"),
             "decided determined confirmed agreed finalised finalized fixed")
 PAST_CUE = Gated(PAST, "was were took been")
+NEG_CUE = Gated(NEG, "not never no declined refused")  # negated() searches the text before a match's \\b
 MODAL = re.compile(r"\b(?:will|should|would|shall|must|is +to|are +to|to)\s+")
 THE_LEAD = re.compile(r"^(?:The|the) +")
 HAD = re.compile(r"\bhad +$")
@@ -55,16 +57,21 @@ def commitment(ctx: Ctx, a: int, b: int, cues: Cues) -> Cand | None:
     t = ctx.flat[a:b]
     for pat, conf in ((PROGRESS, 0.8), (COMMIT, 0.85), (WILL_CUE, 0.8)):
         m = pat.search(t, cues)
-        if not m or negated(t, m.start()) or "had" in t and HAD.search(t, 0, m.start()):
+        if not m or NEG_CUE.present(cues) and negated(t, m.start()) or "had" in t and HAD.search(t, 0, m.start()):
             continue
-        if pat is WILL_CUE and not will_subject(ctx, a, a + m.start()):
+        cut = aside_at(ctx.flat, a, a + m.start())  # the subject ends before "X, which ..., will"
+        ps = parties(ctx, a, cut)
+        actor = will_actor(ctx, a, cut, ps) if pat is WILL_CUE else True
+        if not actor:
             continue
-        owner = subject(ctx, a, a + m.start())
+        owner = ctx.resolve(ps[-1], a)[0] if ps else named(ctx.flat[a:cut])  # subject(ctx, a, a + m.start())
         kind = Kind.commitment
         if pat is COMMIT and BODY.search(t[: m.start()].strip()):
             kind, conf = Kind.decision_followup, 0.85
         elif owner is None:  # "the working group will", "the delegation agreed to": the group, as written
-            owner = owner_np(ctx.flat[a:aside_at(ctx.flat, a, a + m.start())])  # (a board's decision: by others)
+            # (a board's decision: by others). will_actor read the same text when the clause is short.
+            np = actor if actor is not True and cut - a <= 200 else agent_np(ctx.flat[a:cut])
+            owner = as_owner(np)
         if pat is COMMIT and m["cue"].startswith("plan") and _holds_event(m["vp"]):
             kind = Kind.planned_event  # "the two sides plan to hold a tabletop exercise in May"
         if pat is COMMIT and m["cue"] in ("hopes", "expects", "aims"):

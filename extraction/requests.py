@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from extraction.candidate import Cand, Ctx, make, named, negated, parties, strip_due
-from extraction.commitments import PAST_CUE
+from extraction.commitments import NEG_CUE, PAST_CUE
 from extraction.cues import Cues, Gated
 from extraction.phrases import HEAD_VERB, head_noun, title_from_np, title_from_vp
 from models.status import Kind
@@ -44,7 +44,7 @@ def requests(ctx: Ctx, a: int, b: int, cues: Cues) -> list[Cand]:
     t = ctx.flat[a:b]
     m = REQ.search(t, cues)
     weak = WEAK.search(t, cues)
-    if m and not (weak and weak.start() < m.start()) and not negated(t, m.start()) and \
+    if m and not (weak and weak.start() < m.start()) and not (NEG_CUE.present(cues) and negated(t, m.start())) and \
             not BE_BEFORE.search(t, 0, m.start()):
         shape = REQ_SHAPE.match(m["rest"])
         rest_at = a + m.start("rest")
@@ -60,10 +60,10 @@ def requests(ctx: Ctx, a: int, b: int, cues: Cues) -> list[Cand]:
             obj_at = rest_at + (len(m["rest"]) - len(m["rest"].lstrip()))
             g = "np"
         return _request_items(ctx, a, b, a + m.start(), obj_at, g, owner, 0.85, weak=False)
-    if weak and not PAST_CUE.search(t, cues) and not negated(t, weak.start()):
+    if weak and not PAST_CUE.search(t, cues) and not (NEG_CUE.present(cues) and negated(t, weak.start())):
         return _request_items(ctx, a, b, a + weak.start(), a + weak.end(), "np", None, 0.8, weak=True)
     p = PASSIVE.search(t, cues)
-    if p and not negated(t, p.start()):
+    if p and not (NEG_CUE.present(cues) and negated(t, p.start())):
         return _passive(ctx, a, b, p)
     return []
 
