@@ -9,41 +9,42 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import PAST, PAST_WORDS, Cand, Ctx, has, make, named, negated, parties, strip_due
+from extraction.candidate import Cand, Ctx, make, named, negated, parties, strip_due
+from extraction.commitments import NEG_CUE, PAST_CUE
+from extraction.cues import Cues, Gated
 from extraction.phrases import HEAD_VERB, head_noun, title_from_np, title_from_vp
 from models.status import Kind
 
-RESPONSE = re.compile(r"(?P<who>[^,;]{1,60}?) +(?:responded|replied|reacted)\b")
+# Each pattern with the whole words every match of it holds (tests/test_extraction_cues.py checks them).
+RESPONSE = Gated(re.compile(r"(?P<who>[^,;]{1,60}?) +(?:responded|replied|reacted)\b"), "responded replied reacted")
 VIA = re.compile(r"\b(?:through|via) +(?:the +)?")
 
-REQ = re.compile(r"\b(?P<cue>asked|asks|requested|requests|urged|urges|invited|invites|called +on|appealed +to|"
-                 r"would +(?:also +)?like)\b(?P<rest>.*)")
+REQ = Gated(re.compile(r"\b(?P<cue>asked|asks|requested|requests|urged|urges|invited|invites|called +on|"
+                       r"appealed +to|would +(?:also +)?like)\b(?P<rest>.*)"),
+            "asked asks requested requests urged urges invited invites called appealed would")
 # Whom they asked: a pronoun, a name ("CBP's", "Ms. Jones") or a short "the ..." phrase; then what.
 REQ_SHAPE = re.compile(r" +(?P<addr>(?:him|her|them|us|me|you) +|(?:(?:the|its|their|our|his|her) +"
                        r"(?:(?!for\b|to\b|that\b)[\w'’&-]+ +){1,3})|(?:[A-Z][\w.'’&-]* +){1,4})?"
                        r"(?:for +(?P<np>.+)|to +(?P<vp>.+)|that +(?P<cl>.+))")
-PASSIVE = re.compile(r"\b(?:is|are|was|were|has +been|have +been) +(?:also +)?(?:requested|asked)\b"
-                     r"(?: +by +(?P<by>[^,;]{1,60}))?(?: +to +(?P<vp>.+))?")
-WEAK = re.compile(r"\b(?:(?:the|a|his|her|their|its|strong) +)?(?:desire|wish|hope|proposal|suggestion)"
-                  r" +(?:for|to) +|\b(?:expressed|voiced|conveyed|repeated|reiterated|showed|indicated|signal+ed)"
-                  r" +(?:[\w'’-]+ +){0,4}?interest +in +")
+PASSIVE = Gated(re.compile(r"\b(?:is|are|was|were|has +been|have +been) +(?:also +)?(?:requested|asked)\b"
+                           r"(?: +by +(?P<by>[^,;]{1,60}))?(?: +to +(?P<vp>.+))?"), "requested asked")
+WEAK = Gated(re.compile(r"\b(?:(?:the|a|his|her|their|its|strong) +)?(?:desire|wish|hope|proposal|suggestion)"
+                        r" +(?:for|to) +|\b(?:expressed|voiced|conveyed|repeated|reiterated|showed|indicated|"
+                        r"signal+ed) +(?:[\w'’-]+ +){0,4}?interest +in +"),
+             "desire wish hope proposal suggestion interest")
 THAT_SUBJECT = re.compile(r"(?:the +)?(?P<s>[A-Z][\w/&.-]*(?: [A-Z][\w/&.-]*){0,3}) +(?:to +|should +|will +)?(?=[a-z])")
 CLAUSE = re.compile(r"\b(?:said|says|is|are|was|were|will|would|has|have|had|did|does)\b")
 CONJ = re.compile(r" *(?:(?:and|as +well +as|also|plus) +)*")
-# Literal words every match holds: a plain `in` test first skips most sentences.
-REQ_WORDS = ("ask", "request", "urge", "invite", "called", "appealed", "would")
-WEAK_WORDS = ("desire", "wish", "hope", "proposal", "suggestion", "interest")
-RESPONSE_WORDS = ("responded", "replied", "reacted")
 BE_BEFORE = re.compile(r"\b(?:was|were|been|is|are)\s+(?:also\s+)?$")  # "was asked": a passive
 LIST_LEAD = re.compile(r"(?:(?:(?:an?|the|their|his|her) +)?(?:interest|desire|wish|request) +(?:in|for) +)?")
 
 
-def requests(ctx: Ctx, a: int, b: int) -> list[Cand]:
+def requests(ctx: Ctx, a: int, b: int, cues: Cues) -> list[Cand]:
     """'X asked Y for/to ...', 'the desire for ...; ...; as well as interest in ...', passives."""
     t = ctx.flat[a:b]
-    m = REQ.search(t) if has(t, REQ_WORDS) else None
-    weak = WEAK.search(t) if has(t, WEAK_WORDS) else None
-    if m and not (weak and weak.start() < m.start()) and not negated(t, m.start()) and \
+    m = REQ.search(t, cues)
+    weak = WEAK.search(t, cues)
+    if m and not (weak and weak.start() < m.start()) and not (NEG_CUE.present(cues) and negated(t, m.start())) and \
             not BE_BEFORE.search(t, 0, m.start()):
         shape = REQ_SHAPE.match(m["rest"])
         rest_at = a + m.start("rest")
@@ -59,10 +60,10 @@ def requests(ctx: Ctx, a: int, b: int) -> list[Cand]:
             obj_at = rest_at + (len(m["rest"]) - len(m["rest"].lstrip()))
             g = "np"
         return _request_items(ctx, a, b, a + m.start(), obj_at, g, owner, 0.85, weak=False)
-    if weak and not (has(t, PAST_WORDS) and PAST.search(t)) and not negated(t, weak.start()):
+    if weak and not PAST_CUE.search(t, cues) and not (NEG_CUE.present(cues) and negated(t, weak.start())):
         return _request_items(ctx, a, b, a + weak.start(), a + weak.end(), "np", None, 0.8, weak=True)
-    p = PASSIVE.search(t) if has(t, ("requested", "asked")) else None
-    if p and not negated(t, p.start()):
+    p = PASSIVE.search(t, cues)
+    if p and not (NEG_CUE.present(cues) and negated(t, p.start())):
         return _passive(ctx, a, b, p)
     return []
 
@@ -138,12 +139,12 @@ def _passive(ctx: Ctx, a: int, b: int, p: re.Match[str]) -> list[Cand]:
     return [c] if c else []
 
 
-def response(ctx: Ctx, a: int, b: int) -> list[Cand] | None:
+def response(ctx: Ctx, a: int, b: int, cues: Cues) -> list[Cand] | None:
     """'CBP responded positively, asking for follow-up through X': it answers the request before it.
 
     None when flat[a:b] is not such a sentence.
     """
-    if not has(ctx.flat[a:b], RESPONSE_WORDS) or not RESPONSE.match(ctx.flat, a, b):
+    if not RESPONSE.present(cues) or not RESPONSE.pat.match(ctx.flat, a, b):
         return None
     who = parties(ctx, a, a + 60)
     owner = ctx.resolve(who[0], a)[0] if who else None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import Ctx, aside_at, parties
+from extraction.candidate import Ctx
+from extraction.people import Mention
 from extraction.phrases import EVENT_NOUNS
 
 # "will, by 15 March, send", "will also send", "will shortly provide": an aside between
@@ -41,36 +42,42 @@ def agent(word: str) -> bool:
     return w in AGENTS or w[-1:] == "s" and (w[:-1] in AGENTS or w[-3:] == "ies" and w[:-3] + "y" in AGENTS)
 
 
+NOT_IN_NP = frozenset(("is", "are", "was", "were", "has", "have", "had", "will", "would", "and", "or"))
+
+
 def agent_np(before: str) -> str | None:
     """'the delegation' in 'In May, the delegation' (the determiner dropped); None if not an acting noun."""
-    m = NP_BEFORE.match(RELATIVE_ASIDE.sub("", before).rstrip(" ,"))
+    if "," in before:  # every RELATIVE_ASIDE match holds one
+        before = RELATIVE_ASIDE.sub("", before)
+    m = NP_BEFORE.match(before.rstrip(" ,"))
     if not m:
         return None
     words = m["np"].split()
     head = words[:words.index("of")] if "of" in words[1:] else words  # "members of the committee"
     if not agent(head[-1]) or len(head) > 1 and words[0].lower() not in DETERMINER:
         return None  # "staff will", "the working group will"; not "the report will"
-    if any(w.lower() in ("is", "are", "was", "were", "has", "have", "had", "will", "would", "and", "or")
-           for w in words[1:]):
+    if not NOT_IN_NP.isdisjoint(map(str.lower, words[1:])):
         return None
     return " ".join(words[1:]) if words[0].lower() == "the" else " ".join(words)
 
 
-def owner_np(before: str) -> str | None:
-    """agent_np as an owner; 'the two sides' act jointly, so the record's defaults say who leads."""
-    np = agent_np(before)
+def as_owner(np: str | None) -> str | None:
+    """An acting noun phrase as an owner; 'the two sides' act jointly, so the record's defaults say who leads."""
     return None if np is None or np.split()[-1].lower() in JOINT else np
 
 
-def will_subject(ctx: Ctx, a: int, cue_at: int) -> bool:
-    """'CBP will', 'the Russian side will', 'we will', 'the working group will': an actor right before."""
-    cue_at = aside_at(ctx.flat, a, cue_at)  # "the delegation, which arrived on Monday, will"
-    ps = parties(ctx, a, cue_at)
-    if ps and not ctx.flat[ps[-1].end:cue_at].strip(" 's’"):
+def will_actor(ctx: Ctx, a: int, cut: int, ps: list[Mention]) -> str | bool:
+    """'CBP will', 'the Russian side will', 'we will', 'the working group will': an actor right before?
+
+    cut is where the subject ends (aside_at: "the delegation, which arrived on Monday, will"), ps
+    the parties in flat[a:cut]. True for a party or a name, the acting noun phrase agent_np read
+    from flat[cut - 200:cut] ('working group'), False for none.
+    """
+    if ps and not ctx.flat[ps[-1].end:cut].strip(" 's’"):
         return True
-    before = ctx.flat[max(a, cue_at - 30):cue_at].rstrip(" ,")  # "Our lead, Gemma Price, will"
+    before = ctx.flat[max(a, cut - 30):cut].rstrip(" ,")  # "Our lead, Gemma Price, will"
     last = before.split()[-1:] or [""]
     if NAME_BEFORE.search(before) and last[0] not in ("It", "This", "That", "There", "Which") \
             and last[0].lower() not in EVENT_NOUNS:
         return True
-    return agent_np(ctx.flat[max(a, cue_at - 200):cue_at]) is not None  # bounded: the lead-in backtracks
+    return agent_np(ctx.flat[max(a, cut - 200):cut]) or False  # bounded: the lead-in backtracks
