@@ -44,43 +44,57 @@ def merge(cands: list[Cand], ignore: frozenset[str]) -> list[Cand]:
             f = facts[k] = _Facts(terms, strong, not c.explicit and c.kind != Kind.request)
         return f
 
+    # From each index on, where the next labelled line or request is (n: none).
+    loud_at = [n] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        loud_at[k] = k if cands[k].explicit or cands[k].kind == Kind.request else loud_at[k + 1]
+
     for i, x in enumerate(cands):
         if gone[i]:
             continue
         fx = None
         # Neighbours only: a paragraph holds a handful of items, and this keeps a
         # flood of cue words linear instead of quadratic.
-        for j in range(i + 1, min(n, i + 1 + WINDOW)):
+        j, hi = i + 1, min(n, i + 1 + WINDOW)
+        while j < hi:
             y = cands[j]
             if gone[j] or x.para != y.para or x.sent == y.sent:
+                j += 1
                 continue
-            fx = fx or facts_of(i)
+            fx = fx or facts[i] or facts_of(i)
             fy = facts[j] or facts_of(j)
             if fx.quiet and fy.quiet and y.sent != x.sent + 1 and fx.strong.isdisjoint(fy.strong):
-                continue  # the common case, settled without a call: no shared name, not adjacent
-            how = _same_followup(x, y, fx, fy)
-            if how is None:
+                # The common case, settled without a call. Candidates come in text order: past x's
+                # next sentence, one with no name in its phrase can only repeat a label or a request.
+                j = loud_at[j + 1] if not fx.strong and y.sent > x.sent + 1 else j + 1
                 continue
-            if how == "summed-up":  # the labelled line wins, whatever the discussion said
-                keep, drop = y, x
-            elif how == "carried-out":  # "The board decided X. Ben will ...": Ben's item is the one to track
-                keep, drop = y, x
-            elif how == "refers-back":  # the first names the thing; the later one says who and when
-                keep, drop = x, y
-                x.owner = y.owner or x.owner
-                x.due = y.due if y.due and (x.due is None or x.due.due_start is None) else x.due
-            else:
-                keep, drop = (x, y) if _rank(x) >= _rank(y) else (y, x)
-            keep.requester = keep.requester or drop.requester
-            keep.confidence = max(keep.confidence, drop.confidence)
-            if keep.due is None:
-                keep.due = drop.due
-            if keep is x:
+            how = _same_followup(x, y, fx, fy)
+            if how is not None:
+                if _fold(x, y, how) is x:
+                    gone[i] = True
+                    break  # x is folded into y: it is compared with nothing more
                 gone[j] = True
-            else:
-                gone[i] = True
-                break  # x is folded into y: it is compared with nothing more
+            j += 1
     return [x for k, x in enumerate(cands) if not gone[k]]
+
+
+def _fold(x: Cand, y: Cand, how: str) -> Cand:
+    """Fold one of x and y (the earlier) into the other, the one to keep; return the one dropped."""
+    if how == "summed-up":  # the labelled line wins, whatever the discussion said
+        keep, drop = y, x
+    elif how == "carried-out":  # "The board decided X. Ben will ...": Ben's item is the one to track
+        keep, drop = y, x
+    elif how == "refers-back":  # the first names the thing; the later one says who and when
+        keep, drop = x, y
+        x.owner = y.owner or x.owner
+        x.due = y.due if y.due and (x.due is None or x.due.due_start is None) else x.due
+    else:
+        keep, drop = (x, y) if _rank(x) >= _rank(y) else (y, x)
+    keep.requester = keep.requester or drop.requester
+    keep.confidence = max(keep.confidence, drop.confidence)
+    if keep.due is None:
+        keep.due = drop.due
+    return drop
 
 
 PRONOUNS = ("it", "them", "this", "these", "that")
