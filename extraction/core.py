@@ -16,7 +16,7 @@ from extraction.clean import Cleaned, clean, sentences
 from extraction.recorddate import record_date
 from extraction.explicit import explicit, is_heading
 from extraction.merge import merge
-from extraction.people import Directory, Mention, home_orgs, load_directory
+from extraction.people import Directory, Mention, Roster, home_orgs, load_directory
 from extraction.phrases import topic_terms
 from extraction.rules import prose
 from models.status import Kind
@@ -171,6 +171,7 @@ def _settle_people(cands: list[Cand], ctx: Ctx, c: Cleaned) -> None:
     head_end = min(c.end, c.start + 2000)
     # SENDER's "^" is tried at every position; most records hold no "From:" at all, found at memchr speed.
     sender = SENDER.search(c.text, c.start, head_end) if c.text.find("From:", c.start, head_end) >= 0 else None
+    roster = Roster(ctx.mentions)
     for x in cands:
         x.requester = d.normalise(x.requester)
         x.owner = d.normalise(x.owner)
@@ -182,7 +183,7 @@ def _settle_people(cands: list[Cand], ctx: Ctx, c: Cleaned) -> None:
                 strong = topic_terms(x.phrase, d.alias_words)[1]
                 x.requester = next((who for at, who, terms in reversed(nominal) if at < x.start and strong & terms),
                                    None)
-        para = [m for m in ctx.within(x.para_at, x.end) if m.kind == "org"]
+        para = roster.named(x.para_at, x.end)  # each organisation once: all the defaults below read
         req_org = d.org_of(x.requester) or (x.requester if x.requester in d.orgs else None)
         if x.owner is None and x.kind != Kind.action:
             x.owner = _default_owner(x, ctx, para, {x.requester, req_org})

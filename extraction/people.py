@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -141,6 +142,43 @@ class Directory:
                 continue
             out.append(x)
         return out
+
+
+@dataclass
+class _Firsts:
+    next: int  # the next organisation mention to read
+    mentions: list[Mention] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
+
+
+class Roster:
+    """Each organisation named from a paragraph's start on, once, at its first mention.
+
+    Who owns an item and who the other party is read the organisations named in its paragraph
+    up to it; a paragraph of thousands of sentences would re-read thousands of mentions per item.
+    """
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.orgs = [m for m in mentions if m.kind == "org"]
+        self.starts = [m.start for m in self.orgs]
+        self.paras: dict[int, _Firsts] = {}
+
+    def named(self, a: int, b: int) -> list[Mention]:
+        """The first mention of each organisation named in flat[a:b], in text order."""
+        if not self.orgs:
+            return []  # most records
+        p = self.paras.get(a)
+        if p is None:
+            p = self.paras[a] = _Firsts(bisect.bisect_left(self.starts, a))
+        while p.next < len(self.orgs) and self.orgs[p.next].start < b:  # each mention read once
+            m = self.orgs[p.next]
+            if m.name not in p.names:
+                p.names.add(m.name)
+                p.mentions.append(m)
+                p.starts.append(m.start)
+            p.next += 1
+        return p.mentions[:bisect.bisect_left(p.starts, b)]
 
 
 def home_orgs(mentions: list[Mention]) -> tuple[list[str], dict[str, str]]:
