@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,27 @@ def _word_start(words: str) -> str:
     """'He|She' as 'H(?<!\\w.)e|S(?<!\\w.)he': the same as a leading \\b, but each branch opens
     with a plain letter, so `re` skips ahead to those letters instead of trying every position."""
     return "|".join(f"{w[0]}(?<!\\w.){re.escape(w[1:])}" for w in words.split("|"))
+
+
+def _alias_pattern(aliases: Collection[str]) -> str:
+    """Every alias as a whole word, as written: longest first ("Russian Customs Academy" over
+    "Russian Customs"), factored by prefix for speed.
+
+    Each branch opens with an alias's plain first letter and checks the word edge after it (as
+    _word_start does): `re` skips to those letters at C speed when every branch opens with one,
+    and tries every position of the text when the pattern opens with a lookaround.
+    """
+    rests: dict[str, list[str]] = {}
+    for a in aliases:
+        if not a:  # an empty alias matches everywhere: no first letter to skip to
+            return rf"(?<![\w.])(?:{trie_pattern(aliases)})(?![\w])"
+        rests.setdefault(a[0], []).append(a[1:])
+    branches = []
+    for first, ends in sorted(rests.items()):
+        rest = trie_pattern(e for e in ends if e) if any(ends) else ""
+        rest = f"(?:{rest})?" if rest and "" in ends else rest  # the one-letter alias, after the longer ones
+        branches.append(rf"{re.escape(first)}(?<![\w.].){rest}")
+    return f"(?:{'|'.join(branches)})(?![\\w])" if branches else r"(?!x)x"
 
 
 TITLED = re.compile(
@@ -61,20 +83,16 @@ class Directory:
         self._normal.clear()
         for alias, name in self.aliases.items():
             self._lower.setdefault(alias.lower(), name)
-        # Longest first ("Russian Customs Academy" over "Russian Customs"), factored by prefix for speed;
-        # the lookahead of first letters (case-sensitive, as the aliases are) lets `re` skip to them.
-        first = "".join(sorted({re.escape(a[0]) for a in self.aliases if a}))
-        look = f"(?=[{first}])" if first and "" not in self.aliases else ""
-        self._alias_re = re.compile(rf"{look}(?<![\w.])(?:{trie_pattern(self.aliases)})(?![\w])")
+        self._alias_re = re.compile(_alias_pattern(self.aliases))
         sides = "|".join(re.escape(s) for s in sorted(self.sides, key=len, reverse=True)) or r"(?!x)x"
         # Every match opens with "the" or an adjective's first letter, as written: the pattern is
         # case-sensitive, so a case-sensitive lookahead skips "T", "a", "r", "u" and rules out no match.
         first = "t" + "".join(sorted({re.escape(s[0]) for s in self.sides}))  # "the US side"
         self._side_re = re.compile(rf"(?=[{first}])\b(?:the +)?(?P<adj>{sides}) +"
                                    r"(?:side|delegation|team|group|experts|party)\b")
-        # Most records name no side: the same words without "the", scanned only where an adjective's
-        # first letter is (not at every "t"), rule out the whole pattern at a fraction of its cost.
-        self._side_gate = re.compile(rf"(?=[{first[1:]}])(?:{sides}) +(?:side|delegation|team|group|experts|party)\b") \
+        # Most records name no side: the same words without "the" rule out the whole pattern at a
+        # fraction of its cost. Every branch opens with a letter, so `re` skips to those (not to every "t").
+        self._side_gate = re.compile(rf"(?:{sides}) +(?:side|delegation|team|group|experts|party)\b") \
             if self.sides else None
         return self
 
