@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from dataclasses import dataclass
 
 from extraction.candidate import Cand
 from extraction.phrases import head_noun, topic_terms
 from models.status import Kind
 
 RANK = {Kind.planned_event: 4, Kind.commitment: 3, Kind.action: 3, Kind.decision_followup: 2, Kind.request: 1}
+WINDOW = 11  # later candidates each one is compared with
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What comparisons read of one candidate's phrase: worked out once, not once per neighbour."""
+
+    terms: set[str]  # topic_terms: content words
+    strong: set[str]  # and the names and acronyms among them
+    quiet: bool  # neither a labelled line nor a request: only a shared name can make it a repeat
+    lead: tuple[bool, bool, set[str]] | None = None  # for _refers_back, when first needed
+    heads: set[str] | None = None
 
 
 def merge(cands: list[Cand], ignore: frozenset[str]) -> list[Cand]:
@@ -19,75 +31,104 @@ def merge(cands: list[Cand], ignore: frozenset[str]) -> list[Cand]:
     so are "They asked us to share the data. I promised to send it by 25 October."
     and a discussion followed by the "ACTION:" line that sums it up.
     """
-    memo: dict[int, tuple[set[str], set[str]]] = {}
+    n = len(cands)
+    facts: list[_Facts | None] = [None] * n
+    gone = [False] * n
 
-    def terms(k: int) -> tuple[set[str], set[str]]:
-        # Lazily: most candidates share no paragraph with another, so their terms are never read.
-        if k not in memo:
-            memo[k] = topic_terms(cands[k].phrase, ignore)
-        return memo[k]
+    def facts_of(k: int) -> _Facts:
+        # Lazily: most candidates share no paragraph with another, so their phrases are never read.
+        f = facts[k]
+        if f is None:
+            c = cands[k]
+            terms, strong = topic_terms(c.phrase, ignore)
+            f = facts[k] = _Facts(terms, strong, not c.explicit and c.kind != Kind.request)
+        return f
 
-    gone: set[int] = set()
+    # From each index on, where the next labelled line or request is (n: none).
+    loud_at = [n] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        loud_at[k] = k if cands[k].explicit or cands[k].kind == Kind.request else loud_at[k + 1]
+
     for i, x in enumerate(cands):
+        if gone[i]:
+            continue
+        fx = None
         # Neighbours only: a paragraph holds a handful of items, and this keeps a
         # flood of cue words linear instead of quadratic.
-        for j in range(i + 1, min(len(cands), i + 12)):
+        j, hi = i + 1, min(n, i + 1 + WINDOW)
+        while j < hi:
             y = cands[j]
-            if i in gone or j in gone or x.para != y.para or x.sent == y.sent:
+            if gone[j] or x.para != y.para or x.sent == y.sent:
+                j += 1
                 continue
-            how = _same_followup(x, y, lambda: terms(i), lambda: terms(j))
-            if how is None:
+            fx = fx or facts[i] or facts_of(i)
+            fy = facts[j] or facts_of(j)
+            if fx.quiet and fy.quiet and y.sent != x.sent + 1 and fx.strong.isdisjoint(fy.strong):
+                # The common case, settled without a call. Candidates come in text order: past x's
+                # next sentence, one with no name in its phrase can only repeat a label or a request.
+                j = loud_at[j + 1] if not fx.strong and y.sent > x.sent + 1 else j + 1
                 continue
-            if how == "summed-up":  # the labelled line wins, whatever the discussion said
-                keep, drop = y, x
-            elif how == "carried-out":  # "The board decided X. Ben will ...": Ben's item is the one to track
-                keep, drop = y, x
-            elif how == "refers-back":  # the first names the thing; the later one says who and when
-                keep, drop = x, y
-                x.owner = y.owner or x.owner
-                x.due = y.due if y.due and (x.due is None or x.due.due_start is None) else x.due
-            else:
-                keep, drop = (x, y) if _rank(x) >= _rank(y) else (y, x)
-            keep.requester = keep.requester or drop.requester
-            keep.confidence = max(keep.confidence, drop.confidence)
-            if keep.due is None:
-                keep.due = drop.due
-            gone.add(j if keep is x else i)
-    return [x for k, x in enumerate(cands) if k not in gone]
+            how = _same_followup(x, y, fx, fy)
+            if how is not None:
+                if _fold(x, y, how) is x:
+                    gone[i] = True
+                    break  # x is folded into y: it is compared with nothing more
+                gone[j] = True
+            j += 1
+    return [x for k, x in enumerate(cands) if not gone[k]]
+
+
+def _fold(x: Cand, y: Cand, how: str) -> Cand:
+    """Fold one of x and y (the earlier) into the other, the one to keep; return the one dropped."""
+    if how == "summed-up":  # the labelled line wins, whatever the discussion said
+        keep, drop = y, x
+    elif how == "carried-out":  # "The board decided X. Ben will ...": Ben's item is the one to track
+        keep, drop = y, x
+    elif how == "refers-back":  # the first names the thing; the later one says who and when
+        keep, drop = x, y
+        x.owner = y.owner or x.owner
+        x.due = y.due if y.due and (x.due is None or x.due.due_start is None) else x.due
+    else:
+        keep, drop = (x, y) if _rank(x) >= _rank(y) else (y, x)
+    keep.requester = keep.requester or drop.requester
+    keep.confidence = max(keep.confidence, drop.confidence)
+    if keep.due is None:
+        keep.due = drop.due
+    return drop
 
 
 PRONOUNS = ("it", "them", "this", "these", "that")
 
 
-def _refers_back(x: Cand, y: Cand) -> bool:
+def _refers_back(x: Cand, y: Cand, fx: _Facts, fy: _Facts) -> bool:
     """'send it', 'deliver the course', 'present the request': y's object is x's thing."""
-    words = [w.strip(".,;:") for w in y.phrase.lower().split()[:6]]
-    if any(w in PRONOUNS for w in words[:2]):
+    if fy.lead is None:
+        words = [w.strip(".,;:") for w in y.phrase.lower().split()[:6]]
+        fy.lead = (any(w in PRONOUNS for w in words[:2]), any(w in ("the", "that", "this") for w in words[:2]),
+                   set(words[1:5]))
+    pronoun, determiner, mid = fy.lead
+    if pronoun:
         return True
-    heads = {head_noun(x.phrase), "request" if x.kind == Kind.request else ""} - {""}
-    return any(w in ("the", "that", "this") for w in words[:2]) and bool(heads & set(words[1:5]))
+    if not determiner:
+        return False
+    if fx.heads is None:
+        fx.heads = {head_noun(x.phrase), "request" if x.kind == Kind.request else ""} - {""}
+    return bool(fx.heads & mid)
 
 
-Terms = Callable[[], tuple[set[str], set[str]]]
-
-
-def _same_followup(x: Cand, y: Cand, tx: Terms, ty: Terms) -> str | None:
-    """How the later candidate y repeats the earlier x, or None when they are different follow-ups.
-
-    tx and ty give topic_terms of their phrases, computed only if a test needs them.
-    """
+def _same_followup(x: Cand, y: Cand, fx: _Facts, fy: _Facts) -> str | None:
+    """How the later candidate y repeats the earlier x, or None when they are different follow-ups."""
     if x.explicit or y.explicit:
         if not (y.explicit and not x.explicit and y.sent - x.sent <= 3):
             return None
-        return "summed-up" if tx()[0] & ty()[0] else None
+        return "summed-up" if fx.terms & fy.terms else None
     if y.sent == x.sent + 1:
-        if _refers_back(x, y):
+        if _refers_back(x, y, fx, fy):
             return "refers-back"
         if x.kind == Kind.decision_followup and x.owner is None and y.kind == Kind.commitment and y.owner:
             return "carried-out"
-    (wx, sx), (wy, sy) = tx(), ty()
-    shared = wx & wy
-    if not (sx & sy & shared) and (len(shared) < 2 or Kind.request not in (x.kind, y.kind)):
+    shared = fx.terms & fy.terms
+    if not (fx.strong & fy.strong & shared) and (len(shared) < 2 or Kind.request not in (x.kind, y.kind)):
         return None
     return "same-topic"
 

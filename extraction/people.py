@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +22,27 @@ def _word_start(words: str) -> str:
     """'He|She' as 'H(?<!\\w.)e|S(?<!\\w.)he': the same as a leading \\b, but each branch opens
     with a plain letter, so `re` skips ahead to those letters instead of trying every position."""
     return "|".join(f"{w[0]}(?<!\\w.){re.escape(w[1:])}" for w in words.split("|"))
+
+
+def _alias_pattern(aliases: Collection[str]) -> str:
+    """Every alias as a whole word, as written: longest first ("Russian Customs Academy" over
+    "Russian Customs"), factored by prefix for speed.
+
+    Each branch opens with an alias's plain first letter and checks the word edge after it (as
+    _word_start does): `re` skips to those letters at C speed when every branch opens with one,
+    and tries every position of the text when the pattern opens with a lookaround.
+    """
+    rests: dict[str, list[str]] = {}
+    for a in aliases:
+        if not a:  # an empty alias matches everywhere: no first letter to skip to
+            return rf"(?<![\w.])(?:{trie_pattern(aliases)})(?![\w])"
+        rests.setdefault(a[0], []).append(a[1:])
+    branches = []
+    for first, ends in sorted(rests.items()):
+        rest = trie_pattern(e for e in ends if e) if any(ends) else ""
+        rest = f"(?:{rest})?" if rest and "" in ends else rest  # the one-letter alias, after the longer ones
+        branches.append(rf"{re.escape(first)}(?<![\w.].){rest}")
+    return f"(?:{'|'.join(branches)})(?![\\w])" if branches else r"(?!x)x"
 
 
 TITLED = re.compile(
@@ -60,20 +83,16 @@ class Directory:
         self._normal.clear()
         for alias, name in self.aliases.items():
             self._lower.setdefault(alias.lower(), name)
-        # Longest first ("Russian Customs Academy" over "Russian Customs"), factored by prefix for speed;
-        # the lookahead of first letters (case-sensitive, as the aliases are) lets `re` skip to them.
-        first = "".join(sorted({re.escape(a[0]) for a in self.aliases if a}))
-        look = f"(?=[{first}])" if first and "" not in self.aliases else ""
-        self._alias_re = re.compile(rf"{look}(?<![\w.])(?:{trie_pattern(self.aliases)})(?![\w])")
+        self._alias_re = re.compile(_alias_pattern(self.aliases))
         sides = "|".join(re.escape(s) for s in sorted(self.sides, key=len, reverse=True)) or r"(?!x)x"
         # Every match opens with "the" or an adjective's first letter, as written: the pattern is
         # case-sensitive, so a case-sensitive lookahead skips "T", "a", "r", "u" and rules out no match.
         first = "t" + "".join(sorted({re.escape(s[0]) for s in self.sides}))  # "the US side"
         self._side_re = re.compile(rf"(?=[{first}])\b(?:the +)?(?P<adj>{sides}) +"
                                    r"(?:side|delegation|team|group|experts|party)\b")
-        # Most records name no side: the same words without "the", scanned only where an adjective's
-        # first letter is (not at every "t"), rule out the whole pattern at a fraction of its cost.
-        self._side_gate = re.compile(rf"(?=[{first[1:]}])(?:{sides}) +(?:side|delegation|team|group|experts|party)\b") \
+        # Most records name no side: the same words without "the" rule out the whole pattern at a
+        # fraction of its cost. Every branch opens with a letter, so `re` skips to those (not to every "t").
+        self._side_gate = re.compile(rf"(?:{sides}) +(?:side|delegation|team|group|experts|party)\b") \
             if self.sides else None
         return self
 
@@ -141,6 +160,43 @@ class Directory:
                 continue
             out.append(x)
         return out
+
+
+@dataclass
+class _Firsts:
+    next: int  # the next organisation mention to read
+    mentions: list[Mention] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
+
+
+class Roster:
+    """Each organisation named from a paragraph's start on, once, at its first mention.
+
+    Who owns an item and who the other party is read the organisations named in its paragraph
+    up to it; a paragraph of thousands of sentences would re-read thousands of mentions per item.
+    """
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.orgs = [m for m in mentions if m.kind == "org"]
+        self.starts = [m.start for m in self.orgs]
+        self.paras: dict[int, _Firsts] = {}
+
+    def named(self, a: int, b: int) -> list[Mention]:
+        """The first mention of each organisation named in flat[a:b], in text order."""
+        if not self.orgs:
+            return []  # most records
+        p = self.paras.get(a)
+        if p is None:
+            p = self.paras[a] = _Firsts(bisect.bisect_left(self.starts, a))
+        while p.next < len(self.orgs) and self.orgs[p.next].start < b:  # each mention read once
+            m = self.orgs[p.next]
+            if m.name not in p.names:
+                p.names.add(m.name)
+                p.mentions.append(m)
+                p.starts.append(m.start)
+            p.next += 1
+        return p.mentions[:bisect.bisect_left(p.starts, b)]
 
 
 def home_orgs(mentions: list[Mention]) -> tuple[list[str], dict[str, str]]:
