@@ -11,7 +11,7 @@ from datetime import date
 from extraction.dates import Due, find_due
 from extraction.people import Directory, Mention
 from extraction.phrases import VAGUE_NOUNS, fix_articles, head_noun
-from extraction.wordtrie import has, is_word  # noqa: F401  (has: the rules import it from here)
+from extraction.wordtrie import has, is_word
 from models.status import Kind
 
 
@@ -235,6 +235,10 @@ def clause_due(ctx: Ctx, a: int, b: int, cue_at: int) -> Due | None:
 
 def subject(ctx: Ctx, a: int, cue_at: int) -> str | None:
     """The party right before a cue ('CBP will', 'they are now ...'), else a name as written."""
-    cue_at = aside_at(ctx.flat, a, cue_at)
-    ps = parties(ctx, a, cue_at)
-    return ctx.resolve(ps[-1], a)[0] if ps else named(ctx.flat[a:cue_at])
+    cut = aside_at(ctx.flat, a, cue_at)
+    return party_or_name(ctx, a, cut, parties(ctx, a, cut))
+
+
+def party_or_name(ctx: Ctx, a: int, cut: int, ps: list[Mention]) -> str | None:
+    """The last of the parties `ps` named in flat[a:cut], resolved, else a name as written there."""
+    return ctx.resolve(ps[-1], a)[0] if ps else named(ctx.flat[a:cut])

@@ -216,7 +216,7 @@ def _split(flat: str, a: int, b: int, ends: list[tuple[int, int]], k: int) -> tu
     while ends[k][0] < b:
         p, q = ends[k]
         k += 1
-        if flat[p] != "." or _is_boundary(flat, p, q, b):
+        if _is_boundary(flat, p, q, b):
             _add(out, flat, pos, q)
             pos = q
     _add(out, flat, pos, b)
@@ -252,7 +252,7 @@ def _is_boundary(flat: str, p: int, q: int, b: int) -> bool:
     ends there either way: True, without reading the word before it (most full stops).
     """
     if flat[p] != ".":
-        return True  # callers test this first; kept so the function stands alone
+        return True
     nxt = q
     while nxt < b and flat[nxt] == " ":
         nxt += 1

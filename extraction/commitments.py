@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import (NEG, PAST, Cand, Ctx, aside_at, clause_due, make, named, negated, parties,
+from extraction.candidate import (NEG, PAST, Cand, Ctx, aside_at, clause_due, make, negated, parties, party_or_name,
                                   strip_due, subject)
 from extraction.cues import Cues, Gated
 from extraction.phrases import EVENT_NOUNS, base_verb, drop_soft, head_noun, tidy, title_from_vp
@@ -64,7 +64,7 @@ def commitment(ctx: Ctx, a: int, b: int, cues: Cues) -> Cand | None:
         actor = will_actor(ctx, a, cut, ps) if pat is WILL_CUE else True
         if not actor:
             continue
-        owner = ctx.resolve(ps[-1], a)[0] if ps else named(ctx.flat[a:cut])  # subject(ctx, a, a + m.start())
+        owner = party_or_name(ctx, a, cut, ps)  # subject(), with the parties will_actor read
         kind = Kind.commitment
         if pat is COMMIT and BODY.search(t[: m.start()].strip()):
             kind, conf = Kind.decision_followup, 0.85

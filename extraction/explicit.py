@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import Cand, Ctx, has, strip_due
+from extraction.candidate import Cand, Ctx, strip_due
+from extraction.wordtrie import has
 from extraction.phrases import fix_articles, sentence_case, tidy, title_from_vp
 from models.status import Kind
 

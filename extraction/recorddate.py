@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from extraction.dates import PATTERNS
-from extraction.windows import MONTH_NAMES, month_number, resolve_window
+from extraction.dates import DIGIT, PATTERNS, TOKENS
+from extraction.windows import month_number, resolve_window
 
 DTG = re.compile(r"\b(?P<d>[0-3]\d)(?P<h>[0-2]\d)(?P<mi>[0-5]\d)Z +(?P<mon>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|"
                  r"OCT|NOV|DEC) +(?P<y>\d{2})\b", re.IGNORECASE)
@@ -18,11 +18,7 @@ FULL = ("dmy", "mdy", "iso")  # the earliest match wins, and no two kinds can st
 # them (mdy), a whole ISO date (iso). Once a date is found at P, a kind with no opening before P
 # cannot give an earlier one and is not searched: scanning the head for a kind that is absent
 # was most of the cost on records without a Date: header.
-OPENS = {
-    "dmy": re.compile(r"\d"),
-    "mdy": re.compile("|".join(sorted({w[:3].capitalize() for w in MONTH_NAMES} | {w[:3].upper() for w in MONTH_NAMES}))),
-    "iso": re.compile(r"\d{4}-\d\d-\d\d"),
-}
+OPENS = {"dmy": DIGIT, "mdy": TOKENS["month"], "iso": TOKENS["iso"]}
 OPEN_LEN = {"dmy": 1, "mdy": 3, "iso": 10}
 
 
