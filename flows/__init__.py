@@ -9,5 +9,8 @@ import os
 # Prefect's server sends analytics to an outside host and its client tracks usage;
 # neither may leave this machine.
 NO_TELEMETRY = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
-for _name, _value in NO_TELEMETRY.items():
+# Prefect gives its temporary (ephemeral) server 20 s to answer; a first start migrates a fresh
+# database for ~12 s, and on two busy cores that start alone has taken longer. A user's own value wins.
+EPHEMERAL_STARTUP = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
+for _name, _value in (NO_TELEMETRY | EPHEMERAL_STARTUP).items():
     os.environ.setdefault(_name, _value)

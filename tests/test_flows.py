@@ -76,3 +76,16 @@ def test_make_demo_shows_the_items_and_the_messages(tmp_path):
     assert "/act/" not in out  # links signed at a 2010 date would be dead on arrival
     assert (tmp_path / "data" / "demo" / "followup.db").is_file()
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("own", "seen"), [(None, "120"), ("45", "45")])
+def test_prefects_temporary_server_gets_time_to_start_unless_the_user_says(own, seen):
+    """Prefect waits 20 s for its temporary server by default, which a busy 2-core machine has exceeded."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"}
+    if own:
+        env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = own
+    code = ("import flows; from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS as S; "
+            "print(S.value())")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == seen
