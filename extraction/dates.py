@@ -152,13 +152,14 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     """
     hi = len(s) if hi is None else hi
     low = s[lo:hi].lower()
-    words = frozenset(filter(low.__contains__, NEED_WORDS))  # filter/map: no Python frame per word
+    # lower() is how `re` folds case only on ASCII ("ſoon" matches "soon"): elsewhere every word is present.
+    ascii_text = low.isascii()
+    words = frozenset(filter(low.__contains__, NEED_WORDS)) if ascii_text else NEED_WORDS  # filter: no frame per word
     digit = DIGIT.search(s, lo, hi) is not None
     if not words and not digit:
         return None  # most clauses name no time at all, and every pattern needs a word or a digit
     found: list[tuple[int, int, str, tuple[date, date] | None]] = []
     tokens: dict[str, bool] = {}
-    ascii_text = low.isascii()
     for kind, pat, token, part in _plan(words, digit):
         if part and ascii_text and not any(map(low.__contains__, part)):
             continue
