@@ -14,7 +14,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
 
-from extraction.windows import MONTH_NAMES, NUM, WEEKDAYS, resolve_window
+from extraction.windows import MONTH_NAMES, NUM, WEEKDAYS, fold, resolve_window
 from extraction.wordtrie import has, is_word, opening
 
 _WORDS = sorted(MONTH_NAMES, key=len, reverse=True)
@@ -127,7 +127,7 @@ class Due:
 def _is_reference(s: str, lo: int, hi: int) -> bool:
     """Does s[lo:hi] end as a reference does: "<noun> of " (not an OF_TIME noun), or REFERENCE,
     searched only where it can end and a noun it needs is there (lower() is exact on ASCII)."""
-    low = s[lo:hi].lower()
+    low = fold(s[lo:hi])
     t = low.rstrip()
     if t.endswith("of") and t[-3:-2].isspace():
         noun = t[:-2].split()[-1:]
@@ -175,7 +175,7 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
             # Leave "in"/"on" out of due_text; PREFIX below puts "by"/"before" back in.
             a = m.start("mon") if kind == "bare_month" else m.start("y") if kind == "year" else m.start()
             inside = a > 0 and is_word(s[a - 1])  # "...this Friday" stuck to a word: the weekday alone
-            if kind == "weekday" and (g["prep"].lower() not in ("next", "this") or inside):
+            if kind == "weekday" and (fold(g["prep"]) not in ("next", "this") or inside):
                 a = m.start("wd")
             if kind != "vague" and _is_reference(s, max(lo, a - 40), a):
                 continue  # "the outage of November 14": which one, not when
