@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import random
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from extraction.dates import find_due
+from extraction.dates import PATTERNS, SCAN, find_due
+
+CORPUS = Path(__file__).parent / "corpus" / "records"
 
 REF = date(2010, 3, 3)
 # With IGNORECASE `re` matches these to "s", "i" and "k"; lower() maps only the Kelvin sign.
@@ -49,3 +54,39 @@ def test_dotted_capital_i_is_an_i() -> None:
 
 def test_a_clause_of_other_words_has_no_due_phrase() -> None:
     assert find_due("the ſtaff will ſend the parts", REF) is None
+
+
+def _scan(kind: str, s: str, lo: int, hi: int) -> list[tuple[tuple[int, int], dict]]:
+    """Matches as find_due finds them with SCAN, spanned and grouped as PATTERNS' finditer gives them."""
+    scan, out, end = SCAN[PATTERNS[kind].pattern], [], lo
+    while (m := scan.search(s, end, hi)) is not None:
+        end = m.end("_m")
+        out.append(((m.start(), end), {k: v for k, v in m.groupdict().items() if k != "_m"}))
+    return out
+
+
+def test_scan_opens_with_what_the_pattern_opens_with() -> None:
+    # The class before each SCAN pattern must let through every character the pattern's own
+    # opening (a case-insensitive lookahead) does, and no other: every code point is tried.
+    every = "".join(map(chr, range(0x110000)))
+    for kind, pat in PATTERNS.items():
+        body = SCAN[pat.pattern].pattern.split("(?P<_m>", 1)[1][:-len("))[\\s\\S])")]
+        assert pat.pattern.endswith(body), kind
+        opening = re.compile(pat.pattern[:-len(body)] + r"[\s\S]")
+        letters = re.compile(SCAN[pat.pattern].pattern.split("(?<=", 1)[0])
+        assert opening.findall(every) == letters.findall(every), kind
+
+
+def test_scan_finds_what_finditer_finds() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.iterdir())]
+    texts.append(" ".join(_lookalike(t) for t in texts[:3]))
+    texts.append("within 14 days of 20 July; as soon as possible, soon; the end of next week 2010-03-04..2010-03-09 "
+                 "in the first week of May 2010 Q2 2011 by Friday in May, by 15-17 March 2010 before the June board")
+    rnd = random.Random(7)
+    for s in texts:
+        for _ in range(40):
+            lo = rnd.randrange(len(s))
+            hi = min(len(s), lo + rnd.choice((60, 200, 2000)))
+            for kind, pat in PATTERNS.items():
+                want = [(m.span(), m.groupdict()) for m in pat.finditer(s, lo, hi)]
+                assert _scan(kind, s, lo, hi) == want, (kind, s[lo:hi])
