@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from extraction.dates import PATTERNS, SCAN, find_due
+from extraction.candidate import strip_due
+from extraction.dates import PATTERNS, SCAN, Due, find_due
 
 CORPUS = Path(__file__).parent / "corpus" / "records"
 
@@ -90,3 +91,14 @@ def test_scan_finds_what_finditer_finds() -> None:
             for kind, pat in PATTERNS.items():
                 want = [(m.span(), m.groupdict()) for m in pat.finditer(s, lo, hi)]
                 assert _scan(kind, s, lo, hi) == want, (kind, s[lo:hi])
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("send it sometime throughout the second remainder of May", "send it"),  # the longest lead: 6 words back
+    ("send it (in May", "send it ("),  # a lead word that ends a word after a non-word character
+    ("send its findings in May", "send its findings"),
+    ("send the week of May", "send"),
+    ("send the weekly of May", "send the weekly of"),
+])
+def test_strip_due_finds_the_whole_lead(phrase: str, expected: str) -> None:
+    assert strip_due(phrase, Due(0, 0, "May", None, None)) == expected
