@@ -25,7 +25,8 @@ SUF = r"(?:st|nd|rd|th)?"
 
 # What IGNORECASE matches to an ASCII letter besides its two cases (tests check every code point).
 _FOLDS = {"i": "İı", "s": "ſ", "k": "\u212a"}
-SCAN: dict[str, re.Pattern[str]] = {}  # a pattern's text -> the form find_due searches with
+# A pattern's text -> the forms find_due searches with: (any text, ASCII text).
+SCAN: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 
 def _p(pattern: str, first: str, fold: bool = True) -> re.Pattern[str]:
@@ -34,11 +35,15 @@ def _p(pattern: str, first: str, fold: bool = True) -> re.Pattern[str]:
 
     SCAN gets the same pattern behind a class of those letters: `re` skips to them at C speed
     only when a pattern opens with a class of uncased characters, not with a lookahead. The
-    match spans group "_m" (m.end() is one past its start): search on from m.end("_m")."""
+    match spans group "_m" (m.end() is one past its start): search on from m.end("_m").
+    Its ASCII form (re.ASCII: no Unicode tables for case, digits, word characters) gives the same matches
+    wherever s[lo - 1:hi] is ASCII: no pattern looks further back than one character."""
     compiled = re.compile((opening(first) if fold else f"(?=[{first}])") + pattern)
-    letters = re.sub(r"(?<!\\)[a-zA-Z]", lambda c: c[0].lower() + c[0].upper() + _FOLDS.get(c[0].lower(), ""),
-                     first) if fold else first
-    SCAN[compiled.pattern] = re.compile(f"[{letters}](?<=(?=(?P<_m>{pattern}))[\\s\\S])")
+    scan, ascii_, every = "(?<=(?=(?P<_m>" + pattern + "))[\\s\\S])", first, first
+    if fold:  # each letter in both cases, and what else IGNORECASE matches to it
+        ascii_ = re.sub(r"(?<!\\)[a-z]", lambda c: c[0] + c[0].upper(), first)
+        every = re.sub(r"(?<!\\)[a-z]", lambda c: c[0] + c[0].upper() + _FOLDS.get(c[0], ""), first)
+    SCAN[compiled.pattern] = (re.compile(f"[{every}]" + scan), re.compile(f"[{ascii_}]" + scan, re.ASCII))
     return compiled
 
 
@@ -99,7 +104,7 @@ NEEDS_PART = {"part_month": _PARTS, "part_year": (*_PARTS, "quarter"),
               "season": ("spring", "summer", "autumn", "fall", "winter")}
 # (kind, pattern, words, token, part words) in PATTERNS order: one tuple per step of the loop.
 PLAN = [(k, SCAN[p.pattern], NEEDS.get(k), NEEDS_TOKEN.get(k), NEEDS_PART.get(k)) for k, p in PATTERNS.items()]
-Step = tuple[str, re.Pattern[str], str | None, tuple[str, ...] | None]
+Step = tuple[str, tuple[re.Pattern[str], re.Pattern[str]], str | None, tuple[str, ...] | None]
 
 
 @lru_cache(maxsize=4096)  # clauses share a few word sets; bounded, as odd text can give many
@@ -164,16 +169,18 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     the past ("last held in 2007" is background), then the earliest and longest.
     """
     hi = len(s) if hi is None else hi
-    low = s[lo:hi].lower()
+    clause = s[lo:hi]
+    low = clause.lower()
     # lower() is how `re` folds case only on ASCII ("ſoon" matches "soon"): elsewhere every word is present.
-    ascii_text = low.isascii()
+    ascii_text = clause.isascii()
     words = frozenset(filter(low.__contains__, NEED_WORDS)) if ascii_text else NEED_WORDS  # filter: no frame per word
     digit = DIGIT.search(s, lo, hi) is not None
     if not words and not digit:
         return None  # most clauses name no time at all, and every pattern needs a word or a digit
     found: list[tuple[int, int, str, tuple[date, date] | None]] = []
     tokens: dict[str, bool] = {}
-    for kind, pat, token, part in _plan(words, digit):
+    scan = ascii_text and (lo == 0 or s[lo - 1].isascii())  # which of SCAN's forms
+    for kind, pats, token, part in _plan(words, digit):
         if part and ascii_text and not any(map(low.__contains__, part)):
             continue
         if kind == "quarter" and s.find("Q", lo, hi) < 0:
@@ -184,6 +191,7 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
             if not tokens[token]:
                 continue
         end = lo
+        pat = pats[scan]
         while (m := pat.search(s, end, hi)) is not None:  # as finditer would with PATTERNS[kind]
             end = m.end("_m")
             g = m.groupdict()

@@ -57,9 +57,9 @@ def test_a_clause_of_other_words_has_no_due_phrase() -> None:
     assert find_due("the ſtaff will ſend the parts", REF) is None
 
 
-def _scan(kind: str, s: str, lo: int, hi: int) -> list[tuple[tuple[int, int], dict]]:
+def _scan(kind: str, s: str, lo: int, hi: int, ascii_: bool) -> list[tuple[tuple[int, int], dict]]:
     """Matches as find_due finds them with SCAN, spanned and grouped as PATTERNS' finditer gives them."""
-    scan, out, end = SCAN[PATTERNS[kind].pattern], [], lo
+    scan, out, end = SCAN[PATTERNS[kind].pattern][ascii_], [], lo
     while (m := scan.search(s, end, hi)) is not None:
         end = m.end("_m")
         out.append(((m.start(), end), {k: v for k, v in m.groupdict().items() if k != "_m"}))
@@ -68,14 +68,17 @@ def _scan(kind: str, s: str, lo: int, hi: int) -> list[tuple[tuple[int, int], di
 
 def test_scan_opens_with_what_the_pattern_opens_with() -> None:
     # The class before each SCAN pattern must let through every character the pattern's own
-    # opening (a case-insensitive lookahead) does, and no other: every code point is tried.
+    # opening (a case-insensitive lookahead) does, and no other: every code point is tried
+    # (only ASCII for the ASCII form).
     every = "".join(map(chr, range(0x110000)))
     for kind, pat in PATTERNS.items():
-        body = SCAN[pat.pattern].pattern.split("(?P<_m>", 1)[1][:-len("))[\\s\\S])")]
-        assert pat.pattern.endswith(body), kind
-        opening = re.compile(pat.pattern[:-len(body)] + r"[\s\S]")
-        letters = re.compile(SCAN[pat.pattern].pattern.split("(?<=", 1)[0])
-        assert opening.findall(every) == letters.findall(every), kind
+        for ascii_, scan in enumerate(SCAN[pat.pattern]):
+            body = scan.pattern.split("(?P<_m>", 1)[1][:-len("))[\\s\\S])")]
+            assert pat.pattern.endswith(body), kind
+            opening = re.compile(pat.pattern[:-len(body)] + r"[\s\S]")
+            letters = re.compile(scan.pattern.split("(?<=", 1)[0], scan.flags)
+            text = every[:128] if ascii_ else every
+            assert opening.findall(text) == letters.findall(text), kind
 
 
 def test_scan_finds_what_finditer_finds() -> None:
@@ -83,6 +86,8 @@ def test_scan_finds_what_finditer_finds() -> None:
     texts.append(" ".join(_lookalike(t) for t in texts[:3]))
     texts.append("within 14 days of 20 July; as soon as possible, soon; the end of next week 2010-03-04..2010-03-09 "
                  "in the first week of May 2010 Q2 2011 by Friday in May, by 15-17 March 2010 before the June board")
+    # What re.ASCII reads otherwise: "\x1c" is a blank only to Unicode \s, "é" a word character only to \w.
+    texts += ["\x1c" + texts[-1].replace(" ", "\x1c "), texts[-1].replace(" i", "éi").replace("e ", "eé")]
     rnd = random.Random(7)
     for s in texts:
         for _ in range(40):
@@ -90,7 +95,9 @@ def test_scan_finds_what_finditer_finds() -> None:
             hi = min(len(s), lo + rnd.choice((60, 200, 2000)))
             for kind, pat in PATTERNS.items():
                 want = [(m.span(), m.groupdict()) for m in pat.finditer(s, lo, hi)]
-                assert _scan(kind, s, lo, hi) == want, (kind, s[lo:hi])
+                assert _scan(kind, s, lo, hi, False) == want, (kind, s[lo:hi])
+                if s[max(0, lo - 1):hi].isascii():
+                    assert _scan(kind, s, lo, hi, True) == want, (kind, s[lo:hi])
 
 
 @pytest.mark.parametrize(("phrase", "expected"), [
@@ -102,3 +109,10 @@ def test_scan_finds_what_finditer_finds() -> None:
 ])
 def test_strip_due_finds_the_whole_lead(phrase: str, expected: str) -> None:
     assert strip_due(phrase, Due(0, 0, "May", None, None)) == expected
+
+
+def test_a_clause_after_a_word_character_outside_ascii() -> None:
+    # s[lo - 1] is "é", a word character: "soon" does not start at a word's edge, though the
+    # clause itself is ASCII (re.ASCII would see an edge there).
+    assert find_due("Passéſoon", REF, 5) is None and find_due("Passésoon", REF, 5) is None
+    assert find_due("Pass soon", REF, 5) is not None
