@@ -82,16 +82,17 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 }
 DIGIT = re.compile(r"\d")
 _MON3 = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# Lower-case words a pattern cannot match without ("#": a digit): `in` tests cost far less than patterns.
-# Every pattern has an entry: find_due gives up at once on a clause with none of these.
+# Lower-case words a pattern cannot match without ("#": a digit, "@": a TOKENS["month"]): `in` tests
+# cost far less than patterns. Every pattern has an entry: find_due gives up at once on a clause with
+# none of these.
 NEEDS: dict[str, tuple[str, ...]] = {
-    "iso": ("#",), "dmy": ("#",), "mdy": ("#",), "week": ("week",), "part_month": _MON3, "month": ("#",),
-    "bare_month": _MON3, "part_year": ("#",), "quarter": ("#",), "season": ("#",), "year": ("#",),
+    "iso": ("#",), "dmy": ("#",), "mdy": ("#",), "week": ("week",), "part_month": ("@",), "month": ("#",),
+    "bare_month": ("@",), "part_year": ("#",), "quarter": ("#",), "season": ("#",), "year": ("#",),
     "end_rel": ("end",), "rel": ("week", "month", "year"), "day_rel": ("today", "tomorrow"), "weekday": ("day",),
     "within": ("within",), "meeting": ("meeting", "session", "board", "council"),
     "vague": ("future", "soon", "possible", "asap", "shortly", "course", "later", "coming", "earliest"),
 }
-NEED_WORDS = frozenset(w for need in NEEDS.values() for w in need if w != "#")
+NEED_WORDS = frozenset(w for need in NEEDS.values() for w in need if w not in "#@")
 # Case-sensitive tokens a pattern's match must contain; one short search per clause rules out
 # most patterns where the word tests above cannot ("may" the verb, "dec" in "decided").
 TOKENS = {"month": re.compile("|".join(w.capitalize() for w in _MON3) + "|" + "|".join(w.upper() for w in _MON3)),
@@ -108,9 +109,10 @@ Step = tuple[str, tuple[re.Pattern[str], re.Pattern[str]], str | None, tuple[str
 
 
 @lru_cache(maxsize=4096)  # clauses share a few word sets; bounded, as odd text can give many
-def _plan(words: frozenset[str], digit: bool) -> list[Step]:
-    """The steps of PLAN whose words (or "#", a digit) are present."""
+def _plan(words: frozenset[str], digit: bool, month: bool) -> list[Step]:
+    """The steps of PLAN whose words (or "#", a digit; "@", a month) are present."""
     present = words | {"#"} if digit else words
+    present = present | {"@"} if month else present
     return [(k, p, token, part) for k, p, need, token, part in PLAN
             if not (need and present.isdisjoint(need))]
 
@@ -175,12 +177,14 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     ascii_text = clause.isascii()
     words = frozenset(filter(low.__contains__, NEED_WORDS)) if ascii_text else NEED_WORDS  # filter: no frame per word
     digit = DIGIT.search(s, lo, hi) is not None
-    if not words and not digit:
-        return None  # most clauses name no time at all, and every pattern needs a word or a digit
+    # One search for a month's three letters as MONTH writes them, not twelve `in` tests for them.
+    month = TOKENS["month"].search(s, lo, hi) is not None
+    if not words and not digit and not month:
+        return None  # most clauses name no time at all, and every pattern needs a word, a digit or a month
     found: list[tuple[int, int, str, tuple[date, date] | None]] = []
-    tokens: dict[str, bool] = {}
+    tokens = {"month": month}
     scan = ascii_text and (lo == 0 or s[lo - 1].isascii())  # which of SCAN's forms
-    for kind, pats, token, part in _plan(words, digit):
+    for kind, pats, token, part in _plan(words, digit, month):
         if part and ascii_text and not any(map(low.__contains__, part)):
             continue
         if kind == "quarter" and s.find("Q", lo, hi) < 0:
@@ -226,10 +230,12 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
         loose = len(found) > 1 and f[2] != "meeting" and not _prefixed(s, max(lo, f[0] - 20), f[0])
         return (f[3] is None, past, loose, f[0], -(f[1] - f[0]))
 
-    a, b, _kind, window = min(found, key=rank)
+    a, b, _kind, window = found[0] if len(found) == 1 else min(found, key=rank)
     while b > a and s[b - 1] in " ,.":
         b -= 1
-    p = PREFIX.search(s, max(lo, a - 20), a)
-    if p:
-        a = p.start()
+    # PREFIX only where one of its words is: on ASCII, low holds s[lo:hi] at the same places.
+    if not ascii_text or any(map(low[max(0, a - 20 - lo):a - lo].__contains__, PREFIX_WORDS)):
+        p = PREFIX.search(s, max(lo, a - 20), a)
+        if p:
+            a = p.start()
     return Due(a, b, " ".join(s[a:b].split()), window[0] if window else None, window[1] if window else None)
