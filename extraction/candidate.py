@@ -112,10 +112,25 @@ def strip_due(phrase: str, due: Due | None) -> str:
     # (compiling a pattern per due text cost more than the rest of extraction on text never seen).
     # Most due texts follow no lead word: then the search starts at the hole, not at every place before it.
     lead = at > 1 and p[at - 1] == " " and p[p.rfind(" ", 0, at - 1) + 1:at - 1].endswith(_LEAD_LAST)  # ".for"
-    from_ = max(0, at - _LEAD_MAX) if lead else at
+    from_ = max(at - _LEAD_MAX, _lead_from(p, at)) if lead else at
     m = _AROUND.search(p[:at] + _HOLE + p[at + n:], from_)
     p = p[:m.start()] + " " + p[m.end() + n - 1:]
     return " ".join(p.split()).strip(" .,;:")
+
+
+def _lead_from(p: str, at: int) -> int:
+    """Where the search for lead words before p[at] (after a blank) can start: a lead is whole
+    lead words back to the first that is not one, which it can only end ("(in"); the regex then
+    tries a few places instead of every one of the 44 before the hole."""
+    end = at - 1
+    while True:
+        sp = p.rfind(" ", 0, end)
+        word = p[sp + 1:end]
+        if word not in _LEAD_WORDS:
+            return sp + 1 if word.endswith(_LEAD_ENDS) else end + 1
+        if sp < 0:
+            return 0
+        end = sp
 
 
 def _find_word(p: str, text: str) -> int:
@@ -146,6 +161,9 @@ _DUE_TAIL = (r"(?:\s+(?:of|from|after)\s+(?:receipt|signature|approval|(?:the|it
              r"\s+at\s+the\s+(?:latest|earliest))?")
 _LEAD_MAX = len("sometime throughout the second remainder of ")  # the longest _DUE_LEAD in a phrase of single spaces
 _LEAD_LAST = tuple("later earlier sometime in on at for during from within through throughout over due of".split())
+# Every word _DUE_LEAD holds (its \b and \s taken out first).
+_LEAD_ENDS = tuple(sorted(set(re.findall("[a-z]+", _DUE_LEAD.replace(r"\b", " ").replace(r"\s", " ")))))
+_LEAD_WORDS = frozenset(_LEAD_ENDS)
 _HOLE = "\ue000"  # private use: neither a word character nor a blank, so \b and \s see it as the text's edge
 _AROUND = re.compile(_DUE_LEAD + _HOLE + _DUE_TAIL)
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
 
-from extraction.windows import MONTH_NAMES, NUM, WEEKDAYS, resolve_window
+from extraction.windows import MONTH_NAMES, NUM, WEEKDAYS, fold, resolve_window
 from extraction.wordtrie import has, is_word, opening
 
 _WORDS = sorted(MONTH_NAMES, key=len, reverse=True)
@@ -23,10 +23,28 @@ MONTH = "(?:" + "|".join(w.capitalize() for w in _WORDS) + "|" + "|".join(w.uppe
 SUF = r"(?:st|nd|rd|th)?"
 
 
+# What IGNORECASE matches to an ASCII letter besides its two cases (tests check every code point).
+_FOLDS = {"i": "İı", "s": "ſ", "k": "\u212a"}
+# A pattern's text -> the forms find_due searches with: (any text, ASCII text).
+SCAN: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
 def _p(pattern: str, first: str, fold: bool = True) -> re.Pattern[str]:
     """`first`: every letter a match can open with (wordtrie.opening); fold=False when the
-    pattern opens case-sensitively (a month name is capitalised), so fewer places are tried."""
-    return re.compile((opening(first) if fold else f"(?=[{first}])") + pattern)
+    pattern opens case-sensitively (a month name is capitalised), so fewer places are tried.
+
+    SCAN gets the same pattern behind a class of those letters: `re` skips to them at C speed
+    only when a pattern opens with a class of uncased characters, not with a lookahead. The
+    match spans group "_m" (m.end() is one past its start): search on from m.end("_m").
+    Its ASCII form (re.ASCII: no Unicode tables for case, digits, word characters) gives the same matches
+    wherever s[lo - 1:hi] is ASCII: no pattern looks further back than one character."""
+    compiled = re.compile((opening(first) if fold else f"(?=[{first}])") + pattern)
+    scan, ascii_, every = "(?<=(?=(?P<_m>" + pattern + "))[\\s\\S])", first, first
+    if fold:  # each letter in both cases, and what else IGNORECASE matches to it
+        ascii_ = re.sub(r"(?<!\\)[a-z]", lambda c: c[0] + c[0].upper(), first)
+        every = re.sub(r"(?<!\\)[a-z]", lambda c: c[0] + c[0].upper() + _FOLDS.get(c[0], ""), first)
+    SCAN[compiled.pattern] = (re.compile(f"[{every}]" + scan), re.compile(f"[{ascii_}]" + scan, re.ASCII))
+    return compiled
 
 
 # A match starts at a word's edge ((?<!\w) or \b): "legend of this year" holds no "end of this year",
@@ -64,16 +82,17 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 }
 DIGIT = re.compile(r"\d")
 _MON3 = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# Lower-case words a pattern cannot match without ("#": a digit): `in` tests cost far less than patterns.
-# Every pattern has an entry: find_due gives up at once on a clause with none of these.
+# Lower-case words a pattern cannot match without ("#": a digit, "@": a TOKENS["month"]): `in` tests
+# cost far less than patterns. Every pattern has an entry: find_due gives up at once on a clause with
+# none of these.
 NEEDS: dict[str, tuple[str, ...]] = {
-    "iso": ("#",), "dmy": ("#",), "mdy": ("#",), "week": ("week",), "part_month": _MON3, "month": ("#",),
-    "bare_month": _MON3, "part_year": ("#",), "quarter": ("#",), "season": ("#",), "year": ("#",),
+    "iso": ("#",), "dmy": ("#",), "mdy": ("#",), "week": ("week",), "part_month": ("@",), "month": ("#",),
+    "bare_month": ("@",), "part_year": ("#",), "quarter": ("#",), "season": ("#",), "year": ("#",),
     "end_rel": ("end",), "rel": ("week", "month", "year"), "day_rel": ("today", "tomorrow"), "weekday": ("day",),
     "within": ("within",), "meeting": ("meeting", "session", "board", "council"),
     "vague": ("future", "soon", "possible", "asap", "shortly", "course", "later", "coming", "earliest"),
 }
-NEED_WORDS = frozenset(w for need in NEEDS.values() for w in need if w != "#")
+NEED_WORDS = frozenset(w for need in NEEDS.values() for w in need if w not in "#@")
 # Case-sensitive tokens a pattern's match must contain; one short search per clause rules out
 # most patterns where the word tests above cannot ("may" the verb, "dec" in "decided").
 TOKENS = {"month": re.compile("|".join(w.capitalize() for w in _MON3) + "|" + "|".join(w.upper() for w in _MON3)),
@@ -85,14 +104,15 @@ _PARTS = ("early", "mid", "late", "beginning", "start", "middle", "end", "half")
 NEEDS_PART = {"part_month": _PARTS, "part_year": (*_PARTS, "quarter"),
               "season": ("spring", "summer", "autumn", "fall", "winter")}
 # (kind, pattern, words, token, part words) in PATTERNS order: one tuple per step of the loop.
-PLAN = [(k, p, NEEDS.get(k), NEEDS_TOKEN.get(k), NEEDS_PART.get(k)) for k, p in PATTERNS.items()]
-Step = tuple[str, re.Pattern[str], str | None, tuple[str, ...] | None]
+PLAN = [(k, SCAN[p.pattern], NEEDS.get(k), NEEDS_TOKEN.get(k), NEEDS_PART.get(k)) for k, p in PATTERNS.items()]
+Step = tuple[str, tuple[re.Pattern[str], re.Pattern[str]], str | None, tuple[str, ...] | None]
 
 
 @lru_cache(maxsize=4096)  # clauses share a few word sets; bounded, as odd text can give many
-def _plan(words: frozenset[str], digit: bool) -> list[Step]:
-    """The steps of PLAN whose words (or "#", a digit) are present."""
+def _plan(words: frozenset[str], digit: bool, month: bool) -> list[Step]:
+    """The steps of PLAN whose words (or "#", a digit; "@", a month) are present."""
     present = words | {"#"} if digit else words
+    present = present | {"@"} if month else present
     return [(k, p, token, part) for k, p, need, token, part in PLAN
             if not (need and present.isdisjoint(need))]
 
@@ -127,7 +147,7 @@ class Due:
 def _is_reference(s: str, lo: int, hi: int) -> bool:
     """Does s[lo:hi] end as a reference does: "<noun> of " (not an OF_TIME noun), or REFERENCE,
     searched only where it can end and a noun it needs is there (lower() is exact on ASCII)."""
-    low = s[lo:hi].lower()
+    low = fold(s[lo:hi])
     t = low.rstrip()
     if t.endswith("of") and t[-3:-2].isspace():
         noun = t[:-2].split()[-1:]
@@ -151,15 +171,20 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
     the past ("last held in 2007" is background), then the earliest and longest.
     """
     hi = len(s) if hi is None else hi
-    low = s[lo:hi].lower()
-    words = frozenset(filter(low.__contains__, NEED_WORDS))  # filter/map: no Python frame per word
+    clause = s[lo:hi]
+    low = clause.lower()
+    # lower() is how `re` folds case only on ASCII ("ſoon" matches "soon"): elsewhere every word is present.
+    ascii_text = clause.isascii()
+    words = frozenset(filter(low.__contains__, NEED_WORDS)) if ascii_text else NEED_WORDS  # filter: no frame per word
     digit = DIGIT.search(s, lo, hi) is not None
-    if not words and not digit:
-        return None  # most clauses name no time at all, and every pattern needs a word or a digit
+    # One search for a month's three letters as MONTH writes them, not twelve `in` tests for them.
+    month = TOKENS["month"].search(s, lo, hi) is not None
+    if not words and not digit and not month:
+        return None  # most clauses name no time at all, and every pattern needs a word, a digit or a month
     found: list[tuple[int, int, str, tuple[date, date] | None]] = []
-    tokens: dict[str, bool] = {}
-    ascii_text = low.isascii()
-    for kind, pat, token, part in _plan(words, digit):
+    tokens = {"month": month}
+    scan = ascii_text and (lo == 0 or s[lo - 1].isascii())  # which of SCAN's forms
+    for kind, pats, token, part in _plan(words, digit, month):
         if part and ascii_text and not any(map(low.__contains__, part)):
             continue
         if kind == "quarter" and s.find("Q", lo, hi) < 0:
@@ -169,12 +194,15 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
                 tokens[token] = TOKENS[token].search(s, lo, hi) is not None
             if not tokens[token]:
                 continue
-        for m in pat.finditer(s, lo, hi):
+        end = lo
+        pat = pats[scan]
+        while (m := pat.search(s, end, hi)) is not None:  # as finditer would with PATTERNS[kind]
+            end = m.end("_m")
             g = m.groupdict()
             # Leave "in"/"on" out of due_text; PREFIX below puts "by"/"before" back in.
             a = m.start("mon") if kind == "bare_month" else m.start("y") if kind == "year" else m.start()
-            inside = a > 0 and is_word(s[a - 1])  # "...this Friday" stuck to a word: the weekday alone
-            if kind == "weekday" and (g["prep"].lower() not in ("next", "this") or inside):
+            # "...this Friday" stuck to a word: the weekday alone
+            if kind == "weekday" and (fold(g["prep"]) not in ("next", "this") or a > 0 and is_word(s[a - 1])):
                 a = m.start("wd")
             if kind != "vague" and _is_reference(s, max(lo, a - 40), a):
                 continue  # "the outage of November 14": which one, not when
@@ -185,13 +213,13 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
             if kind != "vague" and window is None and ref is not None:
                 continue
             if kind == "within" and window is not None:  # "within 14 days of 20 July": from that day
-                of = ANCHOR.match(s, m.end(), hi)
+                of = ANCHOR.match(s, end, hi)
                 anchor = find_due(s, ref, of.end(), min(hi, of.end() + 40)) if of else None
                 if anchor and of and anchor.start == of.end() and anchor.due_start:
                     window = (anchor.due_start, anchor.due_start + (window[1] - window[0]))
                     found.append((a, anchor.end, kind, window))
                     continue
-            found.append((a, m.end(), kind, window))
+            found.append((a, end, kind, window))
     if not found:
         return None
 
@@ -202,10 +230,12 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
         loose = len(found) > 1 and f[2] != "meeting" and not _prefixed(s, max(lo, f[0] - 20), f[0])
         return (f[3] is None, past, loose, f[0], -(f[1] - f[0]))
 
-    a, b, _kind, window = min(found, key=rank)
+    a, b, _kind, window = found[0] if len(found) == 1 else min(found, key=rank)
     while b > a and s[b - 1] in " ,.":
         b -= 1
-    p = PREFIX.search(s, max(lo, a - 20), a)
-    if p:
-        a = p.start()
+    # PREFIX only where one of its words is: on ASCII, low holds s[lo:hi] at the same places.
+    if not ascii_text or any(map(low[max(0, a - 20 - lo):a - lo].__contains__, PREFIX_WORDS)):
+        p = PREFIX.search(s, max(lo, a - 20), a)
+        if p:
+            a = p.start()
     return Due(a, b, " ".join(s[a:b].split()), window[0] if window else None, window[1] if window else None)

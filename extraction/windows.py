@@ -21,6 +21,16 @@ def month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
+# The letters `re`'s IGNORECASE matches to ASCII ones in a pattern's words, which lower() leaves
+# ("ſ", "ı") or makes two ("İ"): "the ſecond half of 2010" is the second half, not the end of 2010.
+_FOLD = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i", "\u212a": "k"})
+
+
+def fold(t: str) -> str:
+    """t lower-cased as `re` folds the case of its ASCII letters."""
+    return t.lower() if t.isascii() else t.translate(_FOLD).lower()
+
+
 def month_number(name: str) -> int:
     return MONTH_NAMES[name.rstrip(".").lower()]
 
@@ -70,11 +80,11 @@ def resolve_window(kind: str, g: dict, ref: date | None) -> tuple[date, date] | 
             return None
         last = month_end(y, m).day
         if kind == "week":
-            n = ORD[g["ord"].lower()]
+            n = ORD[fold(g["ord"])]
             lo = last - 6 if n == 5 else 7 * (n - 1) + 1
             return date(y, m, lo), date(y, m, min(lo + 6, last))
         if kind == "part_month":
-            part = g["part"].lower()
+            part = fold(g["part"])
             if "end" in part:
                 return date(y, m, last), date(y, m, last)
             if "half" in part:
@@ -89,12 +99,12 @@ def resolve_window(kind: str, g: dict, ref: date | None) -> tuple[date, date] | 
             q = int(g["q"])
             return date(y, 3 * q - 2, 1), month_end(y, 3 * q)
         if kind == "season":
-            s = g["season"].lower()
+            s = fold(g["season"])
             lo = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9}.get(s)
             return (date(y, lo, 1), month_end(y, lo + 2)) if lo else (date(y, 12, 1), month_end(y + 1, 2))
         if kind == "year":
             return date(y, 1, 1), date(y, 12, 31)
-        part = " ".join(g["part"].lower().split())
+        part = " ".join(fold(g["part"]).split())
         for key, (m1, m2) in (("early", (1, 4)), ("beginning", (1, 4)), ("start", (1, 4)), ("mid", (5, 8)),
                               ("middle", (5, 8)), ("late", (9, 12)), ("first half", (1, 6)),
                               ("second half", (7, 12)), ("first quarter", (1, 3)), ("second quarter", (4, 6)),
@@ -110,22 +120,22 @@ def resolve_window(kind: str, g: dict, ref: date | None) -> tuple[date, date] | 
 def _relative(kind: str, g: dict, ref: date) -> tuple[date, date] | None:
     monday = ref - timedelta(days=ref.weekday())
     if kind == "day_rel":
-        d = ref + timedelta(days=1 if g["rel"].lower() == "tomorrow" else 0)
+        d = ref + timedelta(days=1 if fold(g["rel"]) == "tomorrow" else 0)
         return d, d
     if kind == "weekday":
         wd = WEEKDAYS.index(g["wd"])
         ahead = (wd - ref.weekday()) % 7
-        if g["prep"].lower() != "this":
+        if fold(g["prep"]) != "this":
             ahead = ahead or 7
         d = ref + timedelta(days=ahead)
         return d, d
     if kind == "within":
-        n = int(g["n"]) if g["n"].isdigit() else NUM[g["n"].lower()]
-        u = g["u"].lower()
+        n = int(g["n"]) if g["n"].isdigit() else NUM[fold(g["n"])]
+        u = fold(g["u"])
         days = n if u.startswith("day") else 7 * n if u.startswith("week") else 30 * n
         return ref, ref + timedelta(days=days)
-    unit = g["unit"].lower()
-    nxt = g["which"].lower() != "this" and g["which"].lower() != "the"
+    unit = fold(g["unit"])
+    nxt = fold(g["which"]) != "this" and fold(g["which"]) != "the"
     if unit == "week":
         lo = monday + timedelta(days=7 if nxt else 0)
         if kind == "end_rel":
