@@ -85,13 +85,17 @@ def clean(text: str) -> Cleaned:
     """Locate banner and footer; build the flat copy used by every later step."""
     flat = _flatten(text)
     start, banner = 0, None
-    m = BANNER.search(text, 0, min(len(text), 400))
-    if m and not text[: m.start()].strip():
-        banner = (m.start(), m.end())
-        start = m.end()
-        flat = flat[: m.start()] + " " * (m.end() - m.start()) + flat[m.end():]
+    # A banner counts only with nothing but blanks above it, so it can only be on the first line that
+    # is not blank: one match there, not BANNER's "^" tried at each of the first 400 positions.
+    first_content = NONBLANK.search(text)
+    if first_content and first_content.start() < 400:
+        m = BANNER.match(text, text.rfind("\n", 0, first_content.start()) + 1, min(len(text), 400))
+        if m:
+            banner = (m.start(), m.end())
+            start = m.end()
+            flat = flat[: m.start()] + " " * (m.end() - m.start()) + flat[m.end():]
+            first_content = NONBLANK.search(text, start)
     end = len(text)
-    first_content = NONBLANK.search(text, start)
     body_from = first_content.end() if first_content else start
     for fm in FOOTER.finditer(text, body_from) if has(text[body_from:], FOOTER_WORDS, fold=True) else ():
         # The first lines are a title, never chrome; a footer needs body above it.
