@@ -11,6 +11,7 @@ import random
 from extraction.clean import LINE_START, clean, sentences, _may_start
 from extraction.dates import TOKENS
 from extraction.recorddate import DTG, HEADER, _dtg_from, _has_opening, _headers, record_date
+from extraction.title import SUBJECT, _subject
 
 LINE_PIECES = ("ACTION", "Action", "AI", "TODO", "To-do", "RESOLVED", "NEXT STEPS", "CLERK", " TO ", "TO", "WRITE",
                ":", " ", "\t", "- ", "1. ", "(a) ", "[ ] ", "#info", "<bob> ", "## ", "x", "Bob", "bob", "é", "ſ")
@@ -95,3 +96,17 @@ def test_record_date_reads_headers_and_date_time_groups() -> None:
                        ("Notes by Alvarez on 2011-02-03 and 4 May 2012", "2011-02-03")):
         c = clean(text)
         assert str(record_date(text, c.flat, c.start, c.end)) == want, text
+
+
+def test_subject_lines_are_found_as_the_pattern_finds_them() -> None:
+    rnd = random.Random(6)
+    pieces = ("SUBJECT:", "SUBJ :", "Subject:", "Re:", "Title:", "subject:", " ", "\t", "\n", "x", ":", "Date:", "S", "y" * 90)
+    hits = 0
+    for _ in range(20_000):
+        t = "".join(rnd.choice(pieces) + rnd.choice(("", " ", "\n")) for _ in range(rnd.randint(1, 15)))
+        a = rnd.randint(0, len(t))
+        b = rnd.randint(a, len(t))
+        want, got = SUBJECT.search(t, a, b), _subject(t, a, b)
+        hits += want is not None
+        assert (want and want.span("v")) == (got and got.span("v")), (t, a, b)
+    assert hits > 500
