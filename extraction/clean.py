@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 from typing import NamedTuple
 
 from extraction.wordtrie import has
@@ -55,6 +56,7 @@ ABBREVIATIONS = frozenset(
     " co corp gov sen rep jan feb mar apr jun jul aug sep sept oct nov dec mt ft op cf al ca".split()
 )
 SENT_END = re.compile(r"[.!?][.!?]*[\"'”’)\]]*(?= |$)")
+FULL_STOP = re.compile(r"\.[.!?]*[\"'”’)\]]*(?= |$)")  # SENT_END where a text holds no "!" or "?"
 INITIALS = re.compile(r"(?:\w\.)+\w")  # "U.S", "e.g": compiled once, it runs at every full stop
 MAX_SENTENCE = 1500  # longer runs (one giant line) are cut: rules stay linear in the text size
 
@@ -83,13 +85,17 @@ def clean(text: str) -> Cleaned:
     """Locate banner and footer; build the flat copy used by every later step."""
     flat = _flatten(text)
     start, banner = 0, None
-    m = BANNER.search(text, 0, min(len(text), 400))
-    if m and not text[: m.start()].strip():
-        banner = (m.start(), m.end())
-        start = m.end()
-        flat = flat[: m.start()] + " " * (m.end() - m.start()) + flat[m.end():]
+    # A banner counts only with nothing but blanks above it, so it can only be on the first line that
+    # is not blank: one match there, not BANNER's "^" tried at each of the first 400 positions.
+    first_content = NONBLANK.search(text)
+    if first_content and first_content.start() < 400:
+        m = BANNER.match(text, text.rfind("\n", 0, first_content.start()) + 1, min(len(text), 400))
+        if m:
+            banner = (m.start(), m.end())
+            start = m.end()
+            flat = flat[: m.start()] + " " * (m.end() - m.start()) + flat[m.end():]
+            first_content = NONBLANK.search(text, start)
     end = len(text)
-    first_content = NONBLANK.search(text, start)
     body_from = first_content.end() if first_content else start
     for fm in FOOTER.finditer(text, body_from) if has(text[body_from:], FOOTER_WORDS, fold=True) else ():
         # The first lines are a title, never chrome; a footer needs body above it.
@@ -121,120 +127,155 @@ def paragraphs(c: Cleaned) -> list[tuple[int, int]]:
     """Spans of the paragraphs between start and end (blank lines separate them)."""
     spans, pos = [], c.start
     for m in PARA_BREAK.finditer(c.text, c.start, c.end):
-        spans.append((pos, m.start()))
-        pos = m.end()
+        a, b = m.span()
+        spans.append((pos, a))
+        pos = b
     spans.append((pos, c.end))
-    nonblank = NONBLANK.search  # a search, not a stripped copy of every paragraph
-    return [(a, b) for a, b in spans if nonblank(c.flat, a, b)]
+    flat, nonblank = c.flat, NONBLANK.search  # a search, not a stripped copy of every paragraph
+    # str.isspace() is re's idea of a blank too: a paragraph that opens with a non-blank needs no search.
+    return [(a, b) for a, b in spans if a < b and not flat[a].isspace() or nonblank(flat, a, b)]
 
 
 def sentences(c: Cleaned) -> Iterator[Sentence]:
     """Every sentence of the body, in order, with spans in the original text.
 
     Yielded one at a time: callers read them in order, so a list of tens of thousands of
-    tuples on a large record would be held for nothing.
+    tuples on a large record would be held for nothing. One loop with few calls (each costs
+    about as much as a dozen plain steps): this runs for every sentence of every record.
     """
-    text, flat = c.text, c.flat
+    text, flat, start, end, _ = c
     # Every candidate sentence end of the body in one pass, not one pass per unit: units begin
     # and end at blanks, so no match crosses their edges and each unit takes its own in turn.
-    ends = [m.span() for m in SENT_END.finditer(flat, c.start, c.end)]
+    # Without "!" and "?" every match opens with ".", which `re` finds far faster than a class.
+    stops = SENT_END if flat.find("!", start, end) >= 0 or flat.find("?", start, end) >= 0 else FULL_STOP
+    ends = [m.span() for m in stops.finditer(flat, start, end)]
     ends.append((len(flat), len(flat)))  # a sentinel past every unit
     k = 0
-    # The line of the current sentence is text[ls:le]; sentences come in text order, so the
-    # line is found by moving forward, never by searching back from each sentence (quadratic
-    # on a record that is one long line). `opens`: where a sentence may start and begin it.
-    ls, le, opens = 0, _line_end(text, 0), None
+    # text[ls:le] is the line of the latest sentence that does not follow a line break: sentences
+    # come in text order, so the line is found by moving forward, never by searching back from each
+    # sentence (quadratic on a record that is one long line). `opens`: _line_opening of that line.
+    ls, le, opens = 0, text.find("\n"), None
+    le = len(text) if le < 0 else le
     for pi, (a, b) in enumerate(paragraphs(c)):
-        for ua, ub in _units(c, a, b):
-            k, pieces = _split(flat, ua, ub, ends, k)
-            for sa, sb, st in pieces:
-                if sa > le:  # on a later line
-                    ls, le, opens = text.rfind("\n", le, sa) + 1, _line_end(text, sa), None
-                if sa != ls and opens is None:
-                    opens = _line_opening(text, ls, le)
-                yield Sentence(sa, sb, st, pi, sa == ls or sa <= opens[0] or sa == opens[1])
+        if text.find("\n", a, b) < 0:  # most paragraphs are one line: one unit
+            units: list[tuple[int, int]] | tuple[tuple[int, int]] = ((_unmarked(flat, a, b), b),)
+        else:
+            units = _units(c, a, b)
+        for pos, ub in units:
+            while ends[k][0] < pos:
+                k += 1  # the full stop of a list marker ("1.") cut off the unit
+            while pos < ub:
+                p, q = ends[k]
+                if p < ub:
+                    k += 1
+                    # Within a unit a stop is followed by a space (SENT_END looks for one): with nothing
+                    # after that space it ends the unit, a boundary either way.
+                    if q + 1 < ub and flat[p] == "." and not _is_boundary(flat, p, q, ub):
+                        continue
+                    sb = q  # a stop, never a space, ends the sentence
+                else:
+                    q = sb = ub
+                    while sb > pos and flat[sb - 1] == " ":
+                        sb -= 1
+                sa = pos
+                while sa < sb and flat[sa] == " ":  # as str.strip(" "), without a call for most sentences
+                    sa += 1
+                pos = q
+                if sa == sb:
+                    continue
+                for sa, sb, st in ((sa, sb, flat[sa:sb]),) if sb - sa <= MAX_SENTENCE else _pieces(flat, sa, sb):
+                    if sa == 0 or text[sa - 1] == "\n":
+                        at_start = True  # most sentences: no need to know the line
+                    else:
+                        if sa > le:  # on a later line
+                            ls, le, opens = text.rfind("\n", le, sa) + 1, text.find("\n", sa), None
+                            le = len(text) if le < 0 else le
+                        if opens is None:
+                            opens = _line_opening(text, ls, le)
+                        at_start = sa <= opens[0] or sa == opens[1]
+                    yield _new(Sentence, (sa, sb, st, pi, at_start))
 
 
-def _line_end(text: str, i: int) -> int:
-    """Where the line holding text[i] ends: its line break, or the end of the text."""
-    nl = text.find("\n", i)
-    return len(text) if nl < 0 else nl
+_new = tuple.__new__  # Sentence(...) runs a Python-level __new__; this is the same tuple, built in C
 
 
 def _line_opening(text: str, ls: int, le: int) -> tuple[int, int]:
     """(first non-blank, end of a list marker) of the line text[ls:le]: a sentence begins the line
     if only blanks or a marker ("1.", "(a)") come before it."""
-    m = NONBLANK.search(text, ls, le)
-    mk = MARKER.match(text, ls, le)
-    return (m.start() if m else le), (mk.end() if mk else -1)
+    first = text[ls:ls + 1]
+    if ls < le and not first.isspace():
+        nb = ls  # most lines open with a word: no search (str.isspace() and `re` agree on blanks)
+    else:
+        m = NONBLANK.search(text, ls, le)
+        nb = m.start() if m else le
+    # A marker opens with a blank, a digit or "(" (isdigit() takes in every \d).
+    mk = MARKER.match(text, ls, le) if first in " \t(" or first.isdigit() else None
+    return nb, (mk.end() if mk else -1)
+
+
+def _unmarked(flat: str, a: int, b: int) -> int:
+    """Where the unit flat[a:b] starts once a paragraph number ("1.", "(a)") is cut off."""
+    # A marker opens with a blank, a digit or "(": a unit opening with a letter skips the pattern.
+    m = None if flat[a:a + 1].isalpha() else MARKER.match(flat, a, b)
+    return m.end() if m else a
 
 
 def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
-    """Split a paragraph where a line starts a bullet or label; strip paragraph numbers."""
+    """Split a paragraph of several lines where a line starts a bullet or label; strip paragraph numbers."""
     text, flat = c.text, c.flat
-    find, line_start, label_line = text.find, LINE_START.match, LABEL_LINE.match  # run at every line
-    cuts = [a]
+    line_start, label_line = LINE_START.match, LABEL_LINE.match
+    lines = text[a:b].split("\n")  # one call, not a find per line: this runs at every line of every record
+    # A line opening with a capital starts a unit only if it holds a colon, " TO " or "ACTION" (see
+    # _may_start); most paragraphs hold none of them, and then such lines are not read further.
+    caps = text.find(":", a, b) >= 0 or text.find(" TO ", a, b) >= 0 or text.find("ACTION", a, b) >= 0
     labelled = label_line(text, a, b) is not None
-    pos = find("\n", a, b)
-    while pos != -1:
-        nxt = pos + 1
-        starts = line_start(text, nxt, b) is not None
+    cuts = [a]
+    line = text[text.rfind("\n", 0, a) + 1:a + len(lines[0])]  # all of the first line, for the heading test
+    nxt = a + len(lines[0]) + 1  # where the line after it starts
+    for following in islice(lines, 1, None):
+        first = following[:1]
+        # _may_start, read on the line itself: no LINE_START match runs past a line break.
+        if "a" <= first <= "z" or "A" <= first <= "Z" and not (
+                caps and (":" in following[:32] or " TO " in following[:46] or following.startswith("ACTION"))):
+            starts = False
+        else:
+            starts = line_start(text, nxt, b) is not None
         # An action line ends at its line break unless the next line is indented (wrapped).
-        if starts or labelled and text[nxt:nxt + 1] not in (" ", "\t") or _after_heading(text, pos, b):
+        if starts or labelled and text[nxt:nxt + 1] not in (" ", "\t") or \
+                first.isupper() and line[-1:] not in HEADING_STOPS and _is_heading(line):
             cuts.append(nxt)
         # Every LABEL_LINE match is a LINE_START match too, so most lines skip the second pattern.
         labelled = starts and label_line(text, nxt, b) is not None
-        pos = find("\n", nxt, b)
+        line = following
+        nxt += len(following) + 1
     cuts.append(b)
-    units = []
-    for ua, ub in zip(cuts, cuts[1:], strict=False):
-        # A marker opens with a blank, a digit or "(": a unit opening with a letter skips the pattern.
-        m = None if flat[ua:ua + 1].isalpha() else MARKER.match(flat, ua, ub)
-        units.append((m.end() if m else ua, ub))
-    return units
+    return [(_unmarked(flat, ua, ub), ub) for ua, ub in zip(cuts, islice(cuts, 1, None))]
 
 
-def _after_heading(text: str, nl: int, b: int) -> bool:
-    """The line ending at nl is a short unpunctuated heading ("Annual meeting") above a capitalised line."""
-    if not (nl + 1 < b and text[nl + 1:nl + 2].isupper()):
-        return False  # the cheap half first: most lines are not followed by a capital
-    begin = text.rfind("\n", 0, nl) + 1
-    line = text[begin:nl].strip()
-    return 0 < len(line) < 40 and line[-1] not in ".,;:!?"
+def _may_start(text: str, i: int) -> bool:
+    """False where LINE_START (and so LABEL_LINE) cannot match at text[i]: no alternative opens with
+    a lower-case letter, and those that open with a capital hold a colon in their first 32 characters,
+    " TO " in their first 46 or open with "ACTION". Exact: neither pattern ignores case."""
+    first = text[i:i + 1]
+    if "a" <= first <= "z":
+        return False
+    return not "A" <= first <= "Z" or text.find(":", i, i + 32) >= 0 or text.find(" TO ", i, i + 46) >= 0 \
+        or text.startswith("ACTION", i)
 
 
-def _split(flat: str, a: int, b: int, ends: list[tuple[int, int]], k: int) -> tuple[int, list[tuple[int, int, str]]]:
-    """Sentence spans in flat[a:b], trimmed of surrounding spaces, with their text.
-
-    ends[k:] are the SENT_END spans from flat[a:] on; returns the index of the first one
-    past b, with the spans.
-    """
-    while ends[k][0] < a:
-        k += 1  # the full stop of a list marker ("1.") cut off the unit
-    out: list[tuple[int, int, str]] = []
-    pos = a
-    while ends[k][0] < b:
-        p, q = ends[k]
-        k += 1
-        if _is_boundary(flat, p, q, b):
-            _add(out, flat, pos, q)
-            pos = q
-    _add(out, flat, pos, b)
-    return k, out
+HEADING_STOPS = ".,;:!?"  # a line ending with one of these is no heading (a blank after it is not an end)
 
 
-def _add(out: list[tuple[int, int, str]], flat: str, a: int, b: int) -> None:
-    """Append flat[a:b] trimmed of spaces, if anything is left, in pieces of MAX_SENTENCE at most."""
-    span = flat[a:b]
-    t = span.strip(" ")  # str.strip, not a loop per space: this runs for every sentence
-    if not t:
-        return
-    sa = a + span.find(t[0])  # t opens at the first character that is not a space
-    sb = sa + len(t)
-    if sb - sa <= MAX_SENTENCE:
-        out.append((sa, sb, t))
-        return
-    while sb - sa > MAX_SENTENCE:  # one giant "sentence": cut it into bounded pieces
+def _is_heading(line: str) -> bool:
+    """A short unpunctuated line ("Annual meeting"): with a capitalised line below it, a unit of its own."""
+    line = line.strip()
+    return 0 < len(line) < 40 and line[-1] not in HEADING_STOPS
+
+
+def _pieces(flat: str, sa: int, sb: int) -> list[tuple[int, int, str]]:
+    """The sentence flat[sa:sb], longer than MAX_SENTENCE (one giant line), in pieces of that size at most."""
+    out = []
+    while sb - sa > MAX_SENTENCE:
         cut = flat.rfind(" ", sa, sa + MAX_SENTENCE)
         cut = cut if cut > sa else sa + MAX_SENTENCE
         out.append((sa, cut, flat[sa:cut]))
@@ -243,26 +284,25 @@ def _add(out: list[tuple[int, int, str]], flat: str, a: int, b: int) -> None:
             sa += 1
     if sb > sa:
         out.append((sa, sb, flat[sa:sb]))
+    return out
 
 
 def _is_boundary(flat: str, p: int, q: int, b: int) -> bool:
-    """Does the punctuation at flat[p:q] end a sentence?
-
-    At the end of the unit (only blanks after it) the answer changes nothing, as the sentence
-    ends there either way: True, without reading the word before it (most full stops).
-    """
-    if flat[p] != ".":
-        return True
+    """Does the full stop at flat[p:q], with more of the unit flat[:b] after it, end a sentence?"""
     nxt = q
     while nxt < b and flat[nxt] == " ":
         nxt += 1
     if nxt >= b:
         return True
-    w = p
-    while w > 0 and (flat[w - 1].isalnum() or flat[w - 1] in ".'’"):
-        w -= 1
+    # The word before the stop: letters, digits, "." and apostrophes. Most are plain words after a
+    # space, read with one rfind instead of a step per character.
+    w = flat.rfind(" ", p - 32 if p > 32 else 0, p) + 1
+    if not (w and flat[w:p].isalnum()):
+        w = p
+        while w > 0 and (flat[w - 1].isalnum() or flat[w - 1] in ".'’"):
+            w -= 1
     word = flat[w:p].lower().strip(".")
-    if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or INITIALS.fullmatch(word):
-        return False  # Mr. / St. / initials / U.S.
+    if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or "." in word and INITIALS.fullmatch(word):
+        return False  # Mr. / St. / initials / U.S. (INITIALS needs a "." inside the word)
     ch = flat[nxt]
     return ch.isupper() or ch.isdigit() or ch in "\"'“‘([-*•#@"

@@ -61,8 +61,8 @@ NOT_NAMES = frozenset("It This That There These Those They We He She The A An Se
 def is_heading(text: str) -> bool:
     """A line such as "Next steps:" that makes the bullets under it action items."""
     first = text[:1]
-    if first not in HEADING_FIRST and first.isascii() and not first.isspace():
-        return False  # what every line pays: one test, not a stripped copy and the pattern
+    if first not in HEADING_FIRST and first.isascii() and not first.isspace() or "." in text:
+        return False  # what every line pays: a test or two (no heading holds a "."), not a stripped copy and the pattern
     t = text.strip()
     if t[:1] not in HEADING_FIRST and t[:1].isascii():
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
 from extraction.dates import DIGIT, PATTERNS, TOKENS
@@ -20,6 +21,21 @@ FULL = ("dmy", "mdy", "iso")  # the earliest match wins, and no two kinds can st
 # was most of the cost on records without a Date: header.
 OPENS = {"dmy": DIGIT, "mdy": TOKENS["month"], "iso": TOKENS["iso"]}
 OPEN_LEN = {"dmy": 1, "mdy": 3, "iso": 10}
+# TOKENS["iso"] without its year: it opens with a literal, which `re` looks for at C speed, where a
+# pattern that opens with \d is tried at every position (most of what a head without dates cost).
+ISO_TAIL = re.compile(r"-\d\d-\d\d")
+
+
+def _has_opening(kind: str, s: str, lo: int, hi: int) -> bool:
+    """Does s[lo:hi] hold the opening of a `kind` match (OPENS[kind].search(s, lo, hi))?"""
+    if kind != "iso":
+        return OPENS[kind].search(s, lo, hi) is not None
+    m = ISO_TAIL.search(s, lo + 4, hi)
+    while m:
+        if s[m.start() - 4:m.start()].isdecimal():  # \d is what isdecimal() accepts
+            return True
+        m = ISO_TAIL.search(s, m.start() + 1, hi)
+    return False
 
 
 def first_full_date(s: str, lo: int = 0, hi: int | None = None) -> date | None:
@@ -27,7 +43,7 @@ def first_full_date(s: str, lo: int = 0, hi: int | None = None) -> date | None:
     hi = len(s) if hi is None else hi
     best: tuple[int, date] | None = None
     for kind in FULL:
-        if best is not None and not OPENS[kind].search(s, lo, min(hi, best[0] + OPEN_LEN[kind] - 1)):
+        if not _has_opening(kind, s, lo, hi if best is None else min(hi, best[0] + OPEN_LEN[kind] - 1)):
             continue
         for m in PATTERNS[kind].finditer(s, lo, hi):
             if best is not None and m.start() >= best[0]:
@@ -59,18 +75,54 @@ def record_date(text: str, flat: str, start: int, end: int) -> date | None:
                 d = first_full_date(line.replace("\t", " "))
                 if d:
                     return d
-    # Every DTG match holds "Z " or "z " (no other character folds to z): two scans at memchr speed
-    # rule out most records instead of trying the pattern at every position of the head.
-    dtg = flat.find("Z ", start, head_end) >= 0 or flat.find("z ", start, head_end) >= 0
-    m = DTG.search(flat, start, head_end) if dtg else None
+    at = _dtg_from(flat, start, head_end)
+    m = DTG.search(flat, at, head_end) if at >= 0 else None
     if m:
         y = int(m["y"])
         try:
             return date(2000 + y if y < 70 else 1900 + y, month_number(m["mon"].lower()), int(m["d"]))
         except ValueError:
             pass
-    for h in HEADER.finditer(text, start, head_end):
+    for h in _headers(text, start, head_end):
         d = first_full_date(flat, h.start("v"), h.end("v"))
         if d:
             return d
     return first_full_date(flat, start, head_end)
+
+
+def _dtg_from(flat: str, a: int, b: int) -> int:
+    """Where a DTG match in flat[a:b] may start first, -1 if nowhere. Every match holds "Z " or
+    "z " (no other character folds to z) after six digits that read as a day, hour and minute;
+    found at memchr speed, where DTG.search tries every position of the head."""
+    first = -1
+    for z in ("Z ", "z "):
+        i = flat.find(z, a + 6, b)
+        while i >= 0 and (first < 0 or i - 6 < first):
+            digits = flat[i - 6:i]
+            if digits.isdecimal() and digits[0] in "0123" and digits[2] in "012" and digits[4] in "012345":
+                first = i - 6  # \d is what isdecimal() accepts
+                break
+            i = flat.find(z, i + 1, b)
+    return first
+
+
+def _headers(text: str, a: int, b: int) -> Iterator[re.Match[str]]:
+    """HEADER.finditer(text, a, b), trying the pattern only on lines that hold a colon and open
+    with a letter of its words: its "^" makes `re` try every position of the head."""
+    i = text.find(":", a, b)
+    while i >= 0:
+        ls = text.rfind("\n", a, i) + 1 or a  # a header's colon is the first of its line
+        first = text[ls:ls + 1]
+        if (ls > 0 and text[ls - 1] != "\n") or first.isascii() and first not in HEADER_FIRST:
+            pass  # a is not a line start, or the line opens with no letter of HEADER's words
+        else:
+            m = HEADER.match(text, ls, b)
+            if m:
+                yield m
+        i = text.find("\n", i, b)
+        if i < 0:
+            return
+        i = text.find(":", i, b)
+
+
+HEADER_FIRST = " \tdDsSiIpPmM"  # what a HEADER match opens with ("ſ" folds to "s": outside ASCII the pattern decides)

@@ -17,7 +17,7 @@ TITLE_LEAD = re.compile(r"^\s*(?:#{1,6} +|#startmeeting +|title: +)")  # a headi
 
 def record_title(c: Cleaned) -> str:
     """The SUBJECT line or front matter title, else the first line of the record proper."""
-    m = SUBJECT.search(c.text, c.start, min(c.end, c.start + 3000))
+    m = _subject(c.text, c.start, min(c.end, c.start + 3000))
     if m:
         return _squash(m["v"])
     for line in _lines(c.text, c.start, c.end):
@@ -25,6 +25,24 @@ def record_title(c: Cleaned) -> str:
         if line and not line.isspace() and not NOT_TITLE.match(line):
             return _squash(line)
     return "Untitled record"
+
+
+def _subject(text: str, a: int, b: int) -> re.Match[str] | None:
+    """SUBJECT.search(text, a, b), trying the pattern only on lines that hold a colon (a subject's
+    colon is the first of its line) and open with a blank or a letter of its words: its "^" makes
+    `re` try every position of the head."""
+    i = text.find(":", a, b)
+    while i >= 0:
+        ls = text.rfind("\n", a, i) + 1 or a
+        if (ls == 0 or text[ls - 1] == "\n") and text[ls:ls + 1] in " \tSRT":
+            m = SUBJECT.match(text, ls, b)
+            if m:
+                return m
+        i = text.find("\n", i, b)
+        if i < 0:
+            return None
+        i = text.find(":", i, b)
+    return None
 
 
 def _lines(text: str, a: int, b: int) -> Iterator[str]:
