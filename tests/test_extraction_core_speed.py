@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import re
 
+from extraction.core import _Nominal
 from extraction.people import Directory, _add, load_directory
 
 PRONOUN = re.compile(r"(?<!\w)(?P<p>He|he|She|she|They|they|We|we)\b")
@@ -69,3 +70,16 @@ def test_a_lower_case_alias_hides_a_later_one_only_where_they_overlap() -> None:
     d = _directories()[1]
     got = [(m.start, m.name) for m in d.mentions("the Embassy Annex Bureau", 0, 24)]
     assert got == [(0, "the Embassy"), (12, "Embassy Annex")]  # "Annex Bureau"
+
+
+def test_an_earlier_request_is_the_latest_one_before_about_the_same_thing() -> None:
+    rnd = random.Random(3)
+    words = ["nii", "ivp", "mou", "cbp", "exbs", "may"]
+    for _ in range(300):
+        at = sorted(rnd.sample(range(500), rnd.randint(0, 40)))
+        found = [(a, f"who{a}", set(rnd.sample(words, rnd.randint(0, 3)))) for a in at]
+        nominal = _Nominal(found)
+        for _ in range(20):
+            start, strong = rnd.randint(0, 520), set(rnd.sample(words, rnd.randint(0, 3)))
+            read_back = next((who for a, who, terms in reversed(found) if a < start and strong & terms), None)
+            assert nominal.last_before(start, strong) == read_back
