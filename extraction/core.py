@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
 import re
 import threading
@@ -173,10 +174,8 @@ def _settle_people(cands: list[Cand], ctx: Ctx, c: Cleaned) -> None:
             x.owner = d.normalise(sender["n"].strip()) if sender else None
         if x.requester is None and x.kind in (Kind.commitment, Kind.planned_event):
             # "a request by Russian Customs for NII training" earlier on: they asked for this course.
-            if nominal and nominal[0][0] < x.start:  # in text order: topic_terms only if one came before
-                strong = topic_terms(x.phrase, d.alias_words)[1]
-                x.requester = next((who for at, who, terms in reversed(nominal) if at < x.start and strong & terms),
-                                   None)
+            if nominal.at and nominal.at[0] < x.start:  # in text order: topic_terms only if one came before
+                x.requester = nominal.last_before(x.start, topic_terms(x.phrase, d.alias_words)[1])
         para = roster.named(x.para_at, x.end)  # each organisation once: all the defaults below read
         req_org = d.org_of(x.requester) or (x.requester if x.requester in d.orgs else None)
         if x.owner is None and x.kind != Kind.action:
@@ -227,17 +226,44 @@ def _counterpart(x: Cand, ctx: Ctx, para: list[Mention], req_org: str | None) ->
     return ", ".join(others[:4 if x.kind != Kind.request else 3]) or None
 
 
-def _nominal_requests(ctx: Ctx, c: Cleaned, ignore: frozenset[str]) -> list[tuple[int, str, set[str]]]:
-    """'a request by Russian Customs for advanced training in NII': who asked for what, and where."""
+class _Nominal:
+    """'a request by Russian Customs for advanced training in NII': who asked for what, and where.
+
+    Looked up by word, not read back from the latest: a record of thousands of such requests
+    and of commitments that match none of them would take quadratic time.
+    """
+
+    def __init__(self, found: list[tuple[int, str, set[str]]]) -> None:
+        self.at = [at for at, _, _ in found]  # in text order
+        self.who = [who for _, who, _ in found]
+        self.by_word: dict[str, list[int]] = {}  # strong word of what was asked for -> requests, in order
+        for k, (_, _, words) in enumerate(found):
+            for w in words:
+                self.by_word.setdefault(w, []).append(k)
+
+    def last_before(self, start: int, strong: set[str]) -> str | None:
+        """Who made the last request before `start` for something holding one of the `strong` words."""
+        before, last = bisect.bisect_left(self.at, start), -1
+        for w in strong:
+            ks = self.by_word.get(w)
+            k = ks[bisect.bisect_left(ks, before) - 1] if ks and ks[0] < before else -1
+            last = max(last, k)
+        return self.who[last] if last >= 0 else None
+
+
+_NO_REQUESTS = _Nominal([])
+
+
+def _nominal_requests(ctx: Ctx, c: Cleaned, ignore: frozenset[str]) -> _Nominal:
     out: list[tuple[int, str, set[str]]] = []
     if NOMINAL_GATE.search(c.flat, c.start, c.end) is None:
-        return out  # most records: one quick scan instead of trying the pattern at every "a" and "t"
+        return _NO_REQUESTS  # most records: one quick scan instead of trying the pattern at every "a" and "t"
     for m in NOMINAL_REQUEST.finditer(c.flat, c.start, c.end):
         g = "who" if m["who"] else "who2"
         who = [x for x in ctx.within(m.start(g), m.end(g)) if x.kind in ("org", "person")]
         if who:
             out.append((m.start(), ctx.resolve(who[0])[0] or who[0].name, topic_terms(m["what"], ignore)[1]))
-    return out
+    return _Nominal(out)
 
 
 def _dedupe(cands: list[Cand]) -> list[Cand]:

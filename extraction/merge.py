@@ -50,16 +50,16 @@ def merge(cands: list[Cand], ignore: frozenset[str]) -> list[Cand]:
         loud_at[k] = k if cands[k].explicit or cands[k].kind == Kind.request else loud_at[k + 1]
 
     for i, x in enumerate(cands):
-        if gone[i]:
-            continue
+        if gone[i] or x.explicit:
+            continue  # a labelled line is never the earlier one of a repeat (_same_followup)
         fx = None
         # Neighbours only: a paragraph holds a handful of items, and this keeps a
         # flood of cue words linear instead of quadratic.
         j, hi = i + 1, min(n, i + 1 + WINDOW)
         while j < hi:
             y = cands[j]
-            if gone[j] or x.para != y.para or x.sent == y.sent:
-                j += 1
+            if gone[j] or x.para != y.para or x.sent == y.sent or y.explicit and y.sent - x.sent > 3:
+                j += 1  # (a labelled line sums up only the discussion just before it: _same_followup)
                 continue
             fx = fx or facts[i] or facts_of(i)
             fy = facts[j] or facts_of(j)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from collections import Counter
 from collections.abc import Collection
@@ -19,9 +20,10 @@ DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "config" / "directo
 
 
 def _word_start(words: str) -> str:
-    """'He|She' as 'H(?<!\\w.)e|S(?<!\\w.)he': the same as a leading \\b, but each branch opens
-    with a plain letter, so `re` skips ahead to those letters instead of trying every position."""
-    return "|".join(f"{w[0]}(?<!\\w.){re.escape(w[1:])}" for w in words.split("|"))
+    """'He|She' as 'He(?<!\\w..)|She(?<!\\w...)': the same as a leading \\b, but each branch opens
+    with plain letters, so `re` skips ahead to those letters instead of trying every position,
+    and where the letters do not follow ("Ministry") the branch fails before its lookbehind."""
+    return "|".join(f"{re.escape(w)}(?<!\\w{'.' * len(w)})" for w in words.split("|"))
 
 
 def _alias_pattern(aliases: Collection[str]) -> str:
@@ -45,11 +47,30 @@ def _alias_pattern(aliases: Collection[str]) -> str:
     return f"(?:{'|'.join(branches)})(?![\\w])" if branches else r"(?!x)x"
 
 
+def _split_aliases(aliases: Collection[str]) -> tuple[str, str] | None:
+    """_alias_pattern as two: aliases that open with anything but a lower-case letter, and those
+    that do, which must share a prefix of 2+ letters ("the "; else None): a class of first letters
+    holding "t" is tried at a tenth of all positions, a literal "the Embassy" only where it is."""
+    low = [a for a in aliases if a[:1].islower()]
+    prefix = os.path.commonprefix(low) if low else ""
+    if len(prefix) < 2:
+        return None
+    ends = [a[len(prefix):] for a in low]
+    rest = trie_pattern(e for e in ends if e) if any(ends) else ""
+    rest = f"(?:{rest})?" if rest and "" in ends else rest
+    edge = rf"(?<![\w.][\s\S]{{{len(prefix)}}})"  # _alias_pattern's word edge, tried after the prefix
+    return _alias_pattern([a for a in aliases if not a[:1].islower()]), rf"{re.escape(prefix)}{edge}{rest}(?![\w])"
+
+
 TITLED = re.compile(
     rf"(?:{_word_start('Mr|Ms|Mrs|Dr|Prof|Amb|Ambassador|Minister|Director|Chairman|Chairwoman|Chair')})\.? +"
     r"(?P<name>[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2})"
 )
-PRONOUN = re.compile(rf"(?P<p>{_word_start('He|he|She|she|They|they|We|we')})\b")
+# Pronouns as whole words. All but "He", "We" and "we" hold a lower-case "he": a pattern that opens
+# with a literal string is tried only where that string is, one that opens with [HhSsTtWw] at a
+# fifth of all positions. The lookbehinds capture where the word starts (the "s" of "she").
+HE = re.compile(r"he(?:(?<=(?<!\w)(?P<he>he))|(?<=(?<!\w)(?P<she>[Ss]he))|(?<=(?<!\w)(?P<they>[Tt]he))y)\b")
+OTHER_PRONOUNS = tuple((re.compile(rf"{_word_start(w)}\b"), w.lower()) for w in ("He", "We", "we"))
 HONORIFIC = re.compile(r"^(?:Mr|Ms|Mrs|Dr|Prof|Amb)\.? +")
 POSSESSIVE = re.compile(r"['’]s$")
 THE = re.compile(r"^the +", re.I)
@@ -74,8 +95,10 @@ class Directory:
     _words: frozenset[str] | None = None
     _lower: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> name
     _alias_re: re.Pattern[str] | None = None
+    _alias_parts: tuple[re.Pattern[str], re.Pattern[str]] | None = None  # _split_aliases, for mentions()
     _side_re: re.Pattern[str] | None = None
     _side_gate: re.Pattern[str] | None = None  # what every _side_re match holds; None: no sides
+    _side_words: tuple[str, ...] = ()  # every _side_gate match holds one of them
     # normalise()'s answers: a record names the same few parties again and again.
     _normal: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -84,6 +107,8 @@ class Directory:
         for alias, name in self.aliases.items():
             self._lower.setdefault(alias.lower(), name)
         self._alias_re = re.compile(_alias_pattern(self.aliases))
+        parts = None if "" in self.aliases else _split_aliases(self.aliases)
+        self._alias_parts = (re.compile(parts[0]), re.compile(parts[1])) if parts else None
         sides = "|".join(re.escape(s) for s in sorted(self.sides, key=len, reverse=True)) or r"(?!x)x"
         # Every match opens with "the" or an adjective's first letter, as written: the pattern is
         # case-sensitive, so a case-sensitive lookahead skips "T", "a", "r", "u" and rules out no match.
@@ -94,6 +119,8 @@ class Directory:
         # fraction of its cost. Every branch opens with a letter, so `re` skips to those (not to every "t").
         self._side_gate = re.compile(rf"(?:{sides}) +(?:side|delegation|team|group|experts|party)\b") \
             if self.sides else None
+        # Plain string searches before the gate, a few times cheaper; "USA" holds "US": not searched.
+        self._side_words = tuple(s for s in self.sides if not any(o != s and o in s for o in self.sides))
         return self
 
     @property
@@ -133,11 +160,29 @@ class Directory:
     def org_of(self, person: str | None) -> str | None:
         return self.people.get(person) if person else None
 
+    def _alias_matches(self, flat: str, lo: int, hi: int) -> list[re.Match[str]]:
+        """_alias_re.finditer from its two parts: the earlier of their next matches (no place opens
+        both), each time; a part whose next match began inside the one taken searches again."""
+        if self._alias_parts is None:
+            return list(self._alias_re.finditer(flat, lo, hi))  # type: ignore[union-attr]
+        first, second = self._alias_parts
+        out = []
+        a, b = first.search(flat, lo, hi), second.search(flat, lo, hi)
+        while a or b:
+            m = a if b is None or a is not None and a.start() < b.start() else b
+            out.append(m)
+            end = m.end()
+            if a is not None and a.start() < end:
+                a = first.search(flat, end, hi)
+            if b is not None and b.start() < end:
+                b = second.search(flat, end, hi)
+        return out
+
     def mentions(self, flat: str, lo: int, hi: int) -> list[Mention]:
         """Organisations, people, sides and pronouns in flat[lo:hi], in order, never overlapping."""
         found: list[Mention] = []
         assert self._alias_re is not None and self._side_re is not None
-        for m in self._alias_re.finditer(flat, lo, hi):
+        for m in self._alias_matches(flat, lo, hi):
             name = self.aliases[m.group()]
             if name in self.people:
                 found.append(Mention(m.start(), m.end(), name, "person", org=self.people[name]))
@@ -146,12 +191,17 @@ class Directory:
         for m in TITLED.finditer(flat, lo, hi):
             name = self.normalise(m["name"]) or m["name"]
             found.append(Mention(m.start(), m.end(), name, "person", org=self.people.get(name)))
-        sides = self._side_gate is not None and self._side_gate.search(flat, lo, hi) is not None
+        sides = self._side_gate is not None and any(flat.find(w, lo, hi) >= 0 for w in self._side_words) \
+            and self._side_gate.search(flat, lo, hi) is not None
         for m in self._side_re.finditer(flat, lo, hi) if sides else ():
             found.append(Mention(m.start(), m.end(), m.group(), "side", country=self.sides[m["adj"]]))
-        for m in PRONOUN.finditer(flat, lo, hi):
-            p = m["p"].lower()
-            found.append(Mention(m.start(), m.end(), p, "he" if p in ("he", "she") else "they"))
+        for m in HE.finditer(flat, lo, hi):
+            p = m.lastgroup or ""
+            if m.start(p) >= lo:  # a match at "he" is "she" or "they" only from the letter before
+                found.append(Mention(m.start(p), m.end(), p, "they" if p == "they" else "he"))
+        for pattern, p in OTHER_PRONOUNS:
+            for m in pattern.finditer(flat, lo, hi):
+                found.append(Mention(m.start(), m.end(), p, "he" if p == "he" else "they"))
         # Longest wins where spans overlap ("Mr. Sergei Konovalenko" over "Sergei Konovalenko").
         found.sort(key=lambda x: (x.start, -(x.end - x.start)))
         out: list[Mention] = []
