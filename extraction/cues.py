@@ -51,9 +51,15 @@ class Cues:
 
     __slots__ = ("words", "folded")
 
-    def __init__(self, t: str) -> None:
-        self.words = set(t.encode("ascii", "replace").translate(_LETTERS).split())
+    def __init__(self, t: str, words: list[bytes] | None = None) -> None:
+        """`words`: ascii_words(t) if already read."""
+        self.words = set(words if words is not None else ascii_words(t))
         self.folded = self.words if t.isascii() else EVERY
+
+
+def ascii_words(t: str) -> list[bytes]:
+    """t's runs of ASCII letters, lower-cased."""
+    return t.encode("ascii", "replace").translate(_LETTERS).split()
 
 
 def words(text: str) -> frozenset[bytes]:

@@ -13,7 +13,7 @@ import re
 from extraction.candidate import Cand, Ctx, clause_due, make, strip_due, subject
 from extraction.commitments import (COMMITMENT_WORDS, DECISION_WORDS, LEAD_IN, NOT_NP, PAST_CUE, TO_AUX, commitment,
                                     decision)
-from extraction.cues import ANY_CUE, Cues, Gated, first_words
+from extraction.cues import ANY_CUE, Cues, Gated, ascii_words, first_words
 from extraction.dates import Due
 from extraction.phrases import CAP_DETERMINER, EVENT_NOUNS, REL_INCLUDE, head_noun, title_from_np, title_from_vp
 from extraction.requests import WORDS as REQUEST_WORDS, requests, response
@@ -58,10 +58,10 @@ def prose(ctx: Ctx, a: int, b: int) -> list[Cand]:
     if t[:1] in "\"“":
         return []  # a quotation: what someone said for the record, not a follow-up to track
     if t.isascii():
-        cues = Cues(t)  # the sentence's words, read once for every rule's gate
-        have = cues.words
-        if have.isdisjoint(CUE_WORDS) and (b"to" not in have or have.isdisjoint(TO_AUX)):
+        have = ascii_words(t)
+        if CUE_WORDS.isdisjoint(have) and (b"to" not in have or TO_AUX.isdisjoint(have)):
             return []  # most background sentences: no rule's gate can open
+        cues = Cues(t, have)  # the sentence's words, read once for every rule's gate
     elif ANY_CUE.search(t.lower()):  # the gates let every re.I pattern through here
         cues = Cues(t)
     else:
