@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import (NEG, PAST, Cand, Ctx, aside_at, clause_due, make, negated, parties, party_or_name,
+from extraction.candidate import (NEG, PAST, Cand, Ctx, aside_at, make, negated, parties, party_or_name,
                                   strip_due, subject)
-from extraction.cues import Cues, Gated
+from extraction.cues import Cues, Gated, first_words, words
 from extraction.phrases import EVENT_NOUNS, base_verb, drop_soft, head_noun, tidy, title_from_vp
 from extraction.subjects import WILL, agent_np, as_owner, will_actor
 from models.status import Kind
@@ -24,29 +24,35 @@ COMMIT = Gated(re.compile(r"\b(?P<cue>agreed|agrees|agree|promised|promises|comm
                           r"decided|resolved|expects|hopes) +to +"
                           r"(?!(?:the|a|an|this|these|that|those|their|its|his|her|our|your|be)\b)(?P<vp>.+)"),
                "agreed agrees agree promised promises committed commits undertook undertakes pledged pledges offered"
-               " offers volunteered volunteers intends intend plans plan aims decided resolved expects hopes")
+               " offers volunteered volunteers intends intend plans plan aims decided resolved expects hopes", "to")
 PROGRESS = Gated(re.compile(r"\b(?:is|are) +(?:now +|currently +|still +|already +)?(?:in +the +process +of +"
                             r"(?P<g>\w+ing)|(?P<g2>preparing|drafting|developing|rethinking|revising|redesigning|"
                             r"reworking|organi[sz]ing|arranging|finali[sz]ing|updating))\b(?P<rest>.*)"),
                  "process preparing drafting developing rethinking revising redesigning reworking organising"
-                 " organizing arranging finalising finalizing updating")
-WILL_CUE = Gated(WILL, "will shall is are was were")
+                 " organizing arranging finalising finalizing updating", "is are")
+WILL_CUE = Gated(WILL, "will shall is are was were", "will shall to")
 BODY = re.compile(r"(?:the +)?(?:board|council|committee|meeting|group|parties|sides|participants|members)$", re.I)
 DECIDED = Gated(re.compile(r"(?:^|\bit +(?:was|has +been|is) +|\b(?:board|council|committee|meeting|group|members|"
                            r"parties) +(?:also +)?)(?:agreed|decided|resolved|concluded) +that +(?P<cl>.+)", re.I),
-                "agreed decided resolved concluded")
+                "agreed decided resolved concluded", "that")
 PASSIVE_SUBJ = re.compile(r"(?P<np>[^,;]{3,80}?) +(?:should +|shall +|will +)?be +(?P<pp>[a-z]{3,}ed)\b(?P<rest>.*)")
 # "RESOLVED that the Town Clerk implement ...": a subjunctive, the subject named first.
 SUBJUNCTIVE = re.compile(r"(?:the +)?(?P<s>(?:[A-Z][\w'’.-]*)(?: +[A-Z][\w'’.-]*){0,3}) +(?P<vp>(?!be\b)[a-z]{3,}\b.*)")
 ONGOING = Gated(re.compile(r"\b(?:discussions|talks|consultations|negotiations|work) +(?:are|is|remain|remains) +"
                            r"(?:ongoing|continuing|underway|under +way) +(?:about|on|regarding|concerning|over|"
                            r"towards) +(?P<np>.+)", re.I),
-                "ongoing continuing underway under")
+                "ongoing continuing underway under", "discussions talks consultations negotiations work",
+                "about on regarding concerning over towards")
 TBD = Gated(re.compile(r" +(?:is|are|remains|remain) +(?:still +)?to +be +(?P<v>decided|determined|confirmed|agreed|"
                        r"finali[sz]ed|fixed)\b"),
-            "decided determined confirmed agreed finalised finalized fixed")
-PAST_CUE = Gated(PAST, "was were took been")
+            "decided determined confirmed agreed finalised finalized fixed", "be", "to")
+PAST_CUE = Gated(PAST, "was were took been", "held signed completed delivered conducted concluded finished sent place")
 NEG_CUE = Gated(NEG, "not never no declined refused")  # negated() searches the text before a match's \\b
+DECISION_WORDS = first_words(DECIDED, ONGOING, TBD)  # decision() opens no gate without one (re.I: Cues.folded)
+# commitment() opens no gate without one of these (on Cues.words: its patterns are case-sensitive), or
+# "to" with one of TO_AUX: "is to" is WILL_CUE without "will", tested apart as "to" is in most sentences.
+COMMITMENT_WORDS = first_words(PROGRESS, COMMIT) | words("will shall")
+TO_AUX = words("is are was were")
 MODAL = re.compile(r"\b(?:will|should|would|shall|must|is +to|are +to|to)\s+")
 THE_LEAD = re.compile(r"^(?:The|the) +")
 HAD = re.compile(r"\bhad +$")
@@ -80,7 +86,8 @@ def commitment(ctx: Ctx, a: int, b: int, cues: Cues) -> Cand | None:
         that = t.rfind(" that ", 0, m.start())
         if that > 80:  # "It is not an exaggeration to state that ... they are now ...": keep the clause
             ea = a + that + 6
-        due = clause_due(ctx, a, b, a + m.start())
+        cue = a + m.start()  # clause_due(ctx, a, b, cue), with the aside cut already found
+        due = ctx.due(a, b) if cut == cue else ctx.due(cue, b) or ctx.due(a, cut)
         phrase = strip_due((m["g"] or m["g2"]) + m["rest"] if pat is PROGRESS else m["vp"], due)
         return make(ctx, kind, ea, b, title_from_vp(phrase), phrase, conf, due, owner=owner)
     return None

@@ -97,9 +97,10 @@ def sentence_case(s: str) -> str:
 # Compiled once: these run for every candidate, and re's cache lookup is a cost of its own.
 ARTICLE = re.compile(r"\b([Aa]n?) +([A-Za-z][\w-]*)")
 SOUNDS_W = re.compile(r"(?i:one|once|uni|use|usu|eu|ur[aeiou])")
-CLAUSE_CUT = re.compile(r"[,;:]| [-–—] ")
+CLAUSE_CUT = re.compile(r",|;|:| [-–—] ")  # each branch opens with a literal: re skips ahead to them
 SOFT = re.compile(r"\b(?:possible|potential|so-called) +", re.I)
 VP_LEAD = re.compile(r"^(?:(?:help|assist|be +able) +(?:to +|in +|with +)?|(?:try|continue|begin|start) +to +)", re.I)
+VP_LEAD_FIRST = "hHaAbBtTcCsS\u017f"  # the letters VP_LEAD opens with, as re.I folds them ('ſ' is 's')
 NP_LEAD = re.compile(r"^(?:(?:assistance|help|support) +(?:in|with) +)", re.I)
 OF_NOMINAL = re.compile(r"(?:(?:a|an|the) +)?(\w+) +of +(.+)", re.I)
 CAP_DETERMINER = re.compile(r"^(The|A|An|This|These|His|Her|Their|Its|Our)\b")
@@ -135,8 +136,9 @@ def tidy(phrase: str) -> str:
         p = REL_INCLUDE.sub(r" with \1", p)
     if "(" in p:
         p = PARENS.sub("", p)
-    cut = CLAUSE_CUT.search(p)
-    p = p[:cut.start()] if cut else p
+    if "," in p or ";" in p or ":" in p or " -" in p or " –" in p or " —" in p:  # most phrases have none
+        cut = CLAUSE_CUT.search(p)
+        p = p[:cut.start()] if cut else p
     m = RELATIVE.search(p)
     if m:
         rest = p[m.start():]
@@ -159,29 +161,25 @@ def tidy(phrase: str) -> str:
 
 
 GROUP_ENDS = BOUNDARY - {"and"}  # once, not a set difference per word
+NOT_HEAD = DETERMINERS | SOFT_ADJECTIVES
+KNOWN_NOUNS = frozenset(HEAD_VERB) | VAGUE_NOUNS | EVENT_NOUNS
 
 
-def _noun_group(np: str) -> list[str]:
-    """The words before the first preposition: 'the Program Review with ...' -> [..., 'program', 'review']."""
-    out = []
+def head_noun(np: str) -> str:
+    """The head of the first noun group (the words before the first preposition): its last known
+    noun ('IVP visit' -> 'visit'), else its last word ('the Program Review with ...' -> 'review')."""
+    last = known = ""
     for w in np.split(maxsplit=8)[:8]:  # the first eight words, without splitting the rest
         lw = w.lower().strip(".,;:'’")
         if lw in GROUP_ENDS:
             break
         if lw.endswith(("'s", "’s")):
             lw = lw[:-2]
-        if lw not in DETERMINERS and lw not in SOFT_ADJECTIVES:
-            out.append(lw)
-    return out
-
-
-def head_noun(np: str) -> str:
-    """The head of the first noun group: its last known noun ('IVP visit' -> 'visit')."""
-    group = _noun_group(np)
-    for w in reversed(group):
-        if w in HEAD_VERB or w in VAGUE_NOUNS or w in EVENT_NOUNS:
-            return w
-    return group[-1] if group else ""
+        if lw not in NOT_HEAD:
+            last = lw
+            if lw in KNOWN_NOUNS:
+                known = lw
+    return known or last
 
 
 def head_verb(np: str) -> str | None:
@@ -197,14 +195,15 @@ def drop_soft(np: str) -> str:
 def title_from_vp(vp: str) -> str:
     """'help arrange a tour ...' / 'organizing and implementing a tour' -> 'Arrange a tour ...'."""
     p = vp.strip()
-    lead = VP_LEAD.match(p)  # anchored: at most one match, at the start
-    p = tidy(p[lead.end():] if lead else p)
+    lead = VP_LEAD.match(p) if p[:1] in VP_LEAD_FIRST else None  # anchored: at most one match, at the start
+    p = tidy(p[lead.end():] if lead else p)  # its words joined by single blanks
     words = p.split()
     if words and words[0].lower().endswith("ing"):
         words[0] = base_verb(words[0])
         if len(words) > 2 and words[1] in ("and", "or") and words[2].lower().endswith("ing"):
             words[2] = base_verb(words[2])
-    return fix_articles(sentence_case(" ".join(words)))
+        p = " ".join(words)
+    return fix_articles(p[:1].upper() + p[1:])  # sentence_case
 
 
 def title_from_np(np: str, default_verb: str = "Provide") -> str:

@@ -11,7 +11,7 @@ import re
 
 from extraction.candidate import Cand, Ctx, make, named, negated, parties, strip_due
 from extraction.commitments import NEG_CUE, PAST_CUE
-from extraction.cues import Cues, Gated
+from extraction.cues import Cues, Gated, first_words
 from extraction.phrases import HEAD_VERB, head_noun, title_from_np, title_from_vp
 from models.status import Kind
 
@@ -27,11 +27,13 @@ REQ_SHAPE = re.compile(r" +(?P<addr>(?:him|her|them|us|me|you) +|(?:(?:the|its|t
                        r"(?:(?!for\b|to\b|that\b)[\w'’&-]+ +){1,3})|(?:[A-Z][\w.'’&-]* +){1,4})?"
                        r"(?:for +(?P<np>.+)|to +(?P<vp>.+)|that +(?P<cl>.+))")
 PASSIVE = Gated(re.compile(r"\b(?:is|are|was|were|has +been|have +been) +(?:also +)?(?:requested|asked)\b"
-                           r"(?: +by +(?P<by>[^,;]{1,60}))?(?: +to +(?P<vp>.+))?"), "requested asked")
+                           r"(?: +by +(?P<by>[^,;]{1,60}))?(?: +to +(?P<vp>.+))?"), "requested asked",
+                 "is are was were been")
 WEAK = Gated(re.compile(r"\b(?:(?:the|a|his|her|their|its|strong) +)?(?:desire|wish|hope|proposal|suggestion)"
                         r" +(?:for|to) +|\b(?:expressed|voiced|conveyed|repeated|reiterated|showed|indicated|"
                         r"signal+ed) +(?:[\w'’-]+ +){0,4}?interest +in +"),
-             "desire wish hope proposal suggestion interest")
+             "desire wish hope proposal suggestion interest", "for to in")
+WORDS = first_words(RESPONSE, REQ, WEAK, PASSIVE)  # case-sensitive all: tested on Cues.words
 THAT_SUBJECT = re.compile(r"(?:the +)?(?P<s>[A-Z][\w/&.-]*(?: [A-Z][\w/&.-]*){0,3}) +(?:to +|should +|will +)?(?=[a-z])")
 CLAUSE = re.compile(r"\b(?:said|says|is|are|was|were|will|would|has|have|had|did|does)\b")
 CONJ = re.compile(r" *(?:(?:and|as +well +as|also|plus) +)*")

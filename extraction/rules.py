@@ -11,22 +11,24 @@ from __future__ import annotations
 import re
 
 from extraction.candidate import Cand, Ctx, clause_due, make, strip_due, subject
-from extraction.commitments import LEAD_IN, NOT_NP, PAST_CUE, commitment, decision
-from extraction.cues import ANY_CUE, Cues, Gated
+from extraction.commitments import (COMMITMENT_WORDS, DECISION_WORDS, LEAD_IN, NOT_NP, PAST_CUE, TO_AUX, commitment,
+                                    decision)
+from extraction.cues import ANY_CUE, Cues, Gated, ascii_words, first_words
 from extraction.dates import Due
 from extraction.phrases import CAP_DETERMINER, EVENT_NOUNS, REL_INCLUDE, head_noun, title_from_np, title_from_vp
-from extraction.requests import requests, response
+from extraction.requests import WORDS as REQUEST_WORDS, requests, response
 from models.status import Kind
 
 # Each pattern with the whole words every match of it holds (tests/test_extraction_cues.py checks them).
 PLANS = Gated(re.compile(r"\b(?:plans|preparations|arrangements) +(?:are|is|were|remain)? *(?:now +|already +|"
                          r"well +)?(?:underway|under +way|in +place|being +made|on +track) +(?:to|for) +(?P<rest>.+)",
-                         re.I), "plans preparations arrangements")
+                         re.I), "plans preparations arrangements", "to for")
 SCHEDULED = Gated(re.compile(r"\b(?P<aux>is|are|has +been|have +been|remains|remain|was|were|will +be) +(?:now +|"
                              r"still +|tentatively +|provisionally +|currently +)?(?:planned|scheduled|set|slated|"
-                             r"expected|due|foreseen)(?! +by)\b"), "planned scheduled set slated expected due foreseen")
+                             r"expected|due|foreseen)(?! +by)\b"), "planned scheduled set slated expected due foreseen",
+                  "is are been remains remain was were be")
 WILL_HAPPEN = Gated(re.compile(r"\b(?:will|shall|is +to|are +to) +(?:be +held|take +place|convene|reconvene|be +on|"
-                               r"meet)\b"), "be take convene reconvene meet")
+                               r"meet)\b"), "be take convene reconvene meet", "will shall to")
 TO_VERB = re.compile(r" +to +(?P<v>begin|start|open|close|resume|end|finish|launch|conclude|arrive|run)\b")
 TO_ACT = re.compile(r" +to +(?P<vp>(?P<v>(?!be\b|have\b)[a-z]+)\b.*)")
 EVENT_VERBS = frozenset("meet visit attend host hold convene tour travel".split())
@@ -37,6 +39,8 @@ ANAPHOR = re.compile(r"(?:(?:the|this|that) +(?:[\w-]+ +)?(?:event|meeting|revie
 NAMED_EVENT = re.compile(r"\b(?:a|an|the) +(?P<np>(?:[A-Z][\w-]* +){1,4}(?:Review|Conference|Workshop|Seminar|"
                          r"Meeting|Summit|Dialogue|Course|Exchange|Visit|Forum)s?\b(?:,? +(?:which|that) +"
                          r"(?:will +)?include +[^.,;]{1,80}| +with +[^.,;]{1,80})?)")
+PLANNED_WORDS = first_words(PLANS, SCHEDULED, WILL_HAPPEN)  # _planned() opens no gate without one
+CUE_WORDS = REQUEST_WORDS | PLANNED_WORDS | DECISION_WORDS | COMMITMENT_WORDS  # or "to" with TO_AUX
 CLAUSES = re.compile(r"(; +)")
 RELATIVE_ASIDE = re.compile(r", +(?:which|who) +[^,]{1,100},")
 HOLD_LEAD = re.compile(r"(?:hold|holding|have|organi[sz]e|convene|host|run) +", re.I)
@@ -53,28 +57,39 @@ def prose(ctx: Ctx, a: int, b: int) -> list[Cand]:
     t = ctx.flat[a:b]
     if t[:1] in "\"“":
         return []  # a quotation: what someone said for the record, not a follow-up to track
-    low = t.lower()
-    if not ANY_CUE.search(low):
-        return []  # most background sentences: one cheap test instead of every rule
-    cues = Cues(t, low)  # the sentence's words, read once for every rule's gate
-    answer = response(ctx, a, b, cues)
-    if answer is not None:
-        return answer
-    items = requests(ctx, a, b, cues)
-    if items:
-        return items
+    if t.isascii():
+        have = ascii_words(t)
+        if CUE_WORDS.isdisjoint(have) and (b"to" not in have or TO_AUX.isdisjoint(have)):
+            return []  # most background sentences: no rule's gate can open
+        cues = Cues(t, have)  # the sentence's words, read once for every rule's gate
+    elif ANY_CUE.search(t.lower()):  # the gates let every re.I pattern through here
+        cues = Cues(t)
+    else:
+        return []
+    have = cues.words
+    if not have.isdisjoint(REQUEST_WORDS):  # case-sensitive patterns all
+        answer = response(ctx, a, b, cues)
+        if answer is not None:
+            return answer
+        items = requests(ctx, a, b, cues)
+        if items:
+            return items
+    planned = not cues.folded.isdisjoint(PLANNED_WORDS)
+    decided = not cues.folded.isdisjoint(DECISION_WORDS)
+    committed = not have.isdisjoint(COMMITMENT_WORDS) or b"to" in have and not have.isdisjoint(TO_AUX)
     out: list[Cand] = []
+    if not (planned or decided or committed):
+        return out
     pos = a
-    for clause in CLAUSES.split(t):  # one item per clause at most
+    for clause in CLAUSES.split(t) if ";" in t else (t,):  # one item per clause at most
         ca, cb = pos, pos + len(clause)
         pos = cb
         if clause.startswith(";") or not clause.strip():
             continue
-        for rule in (_planned, decision, commitment):
-            c = rule(ctx, ca, cb, cues)
-            if c:
-                out.append(c)
-                break
+        c = (planned and _planned(ctx, ca, cb, cues) or decided and decision(ctx, ca, cb, cues)
+             or committed and commitment(ctx, ca, cb, cues))
+        if c:
+            out.append(c)
     return out
 
 

@@ -49,7 +49,11 @@ def agent_np(before: str) -> str | None:
     """'the delegation' in 'In May, the delegation' (the determiner dropped); None if not an acting noun."""
     if "," in before:  # every RELATIVE_ASIDE match holds one
         before = RELATIVE_ASIDE.sub("", before)
-    m = NP_BEFORE.match(before.rstrip(" ,"))
+    before = before.rstrip(" ,")
+    last = before.rsplit(None, 1)[-1:]  # a match's last word, and its head but for "of"
+    if not last or "of" not in before and not agent(last[0]):
+        return None
+    m = NP_BEFORE.match(before)
     if not m:
         return None
     words = m["np"].split()
@@ -76,8 +80,9 @@ def will_actor(ctx: Ctx, a: int, cut: int, ps: list[Mention]) -> str | bool:
     if ps and not ctx.flat[ps[-1].end:cut].strip(" 's’"):
         return True
     before = ctx.flat[max(a, cut - 30):cut].rstrip(" ,")  # "Our lead, Gemma Price, will"
-    last = before.split()[-1:] or [""]
-    if NAME_BEFORE.search(before) and last[0] not in ("It", "This", "That", "There", "Which") \
-            and last[0].lower() not in EVENT_NOUNS:
+    last = (before.split()[-1:] or [""])[0]
+    # A last word of letters only is all of NAME_BEFORE's name, if any: then it opens with A-Z.
+    if (not last.isalpha() or "A" <= last[0] <= "Z") and NAME_BEFORE.search(before) \
+            and last not in ("It", "This", "That", "There", "Which") and last.lower() not in EVENT_NOUNS:
         return True
     return agent_np(ctx.flat[max(a, cut - 200):cut]) or False  # bounded: the lead-in backtracks
