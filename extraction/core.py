@@ -23,7 +23,7 @@ from models.status import Kind
 from models.tables import ActionItemCreate, RecordCreate
 
 BULLET_LINE = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,2}[.)][ \t]|\(\w{1,3}\)[ \t])")
-# The lookahead (every match opens with "a" or "t", case-sensitively) lets `re` skip to those letters.
+# The lookahead (every match opens with "a" or "t", case-sensitively): a position without one fails at once.
 NOMINAL_REQUEST = re.compile(r"(?=[at])\b(?:an?|the) +(?:request +(?:by|from) +(?P<who>[^,;.]{1,60}?)|"
                              r"(?P<who2>[A-Z][\w-]*(?: +[A-Z][\w-]*){0,3}) +request) +for +(?P<what>[^,;.]{1,120})")
 # Every NOMINAL_REQUEST match holds one of these, and a literal opening lets `re` skip to it.

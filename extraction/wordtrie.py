@@ -40,9 +40,10 @@ def _emit(node: dict, space: str) -> str:
 
 def opening(first: str) -> str:
     """A lookahead for the letters (or a class such as \\d) any match opens with, put before a
-    pattern that starts with \\b or a case-insensitive group: `re` then skips ahead to those
-    letters instead of trying the pattern at every position. Case-folded exactly as `re` folds
-    the pattern's own letters, so it never rules out a match."""
+    pattern that starts with \\b or a case-insensitive group: `re` still tries every position (it
+    skips ahead only for a pattern that opens with a class or literal, see dates.SCAN), but one
+    without those letters now fails at its first test. Case-folded exactly as `re` folds the
+    pattern's own letters, so it never rules out a match."""
     return f"(?=(?i:[{first}]))"
 
 
