@@ -245,9 +245,10 @@ def aside_at(flat: str, a: int, cue_at: int) -> int:
     return max(a, cue_at - 120) + m.start() if m and m.start() > 0 else cue_at
 
 
-def clause_due(ctx: Ctx, a: int, b: int, cue_at: int) -> Due | None:
-    """The due phrase of the main clause: 'X, which arrived on Monday, will report in May' is due in May."""
-    cut = aside_at(ctx.flat, a, cue_at)
+def clause_due(ctx: Ctx, a: int, b: int, cue_at: int, cut: int | None = None) -> Due | None:
+    """The due phrase of the main clause: 'X, which arrived on Monday, will report in May' is due in May.
+    `cut`: aside_at(ctx.flat, a, cue_at), where the caller has it already."""
+    cut = aside_at(ctx.flat, a, cue_at) if cut is None else cut
     return ctx.due(a, b) if cut == cue_at else ctx.due(cue_at, b) or ctx.due(a, cut)
 
 

@@ -234,12 +234,8 @@ def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
     nxt = a + len(lines[0]) + 1  # where the line after it starts
     for following in islice(lines, 1, None):
         first = following[:1]
-        # _may_start, read on the line itself: no LINE_START match runs past a line break.
-        if "a" <= first <= "z" or "A" <= first <= "Z" and not (
-                caps and (":" in following[:32] or " TO " in following[:46] or following.startswith("ACTION"))):
-            starts = False
-        else:
-            starts = line_start(text, nxt, b) is not None
+        # Read on the line itself: no LINE_START match runs past a line break.
+        starts = _may_start(following, 0, caps) and line_start(text, nxt, b) is not None
         # An action line ends at its line break unless the next line is indented (wrapped).
         if starts or labelled and text[nxt:nxt + 1] not in (" ", "\t") or \
                 first.isupper() and line[-1:] not in HEADING_STOPS and _is_heading(line):
@@ -252,15 +248,16 @@ def _units(c: Cleaned, a: int, b: int) -> list[tuple[int, int]]:
     return [(_unmarked(flat, ua, ub), ub) for ua, ub in zip(cuts, islice(cuts, 1, None))]
 
 
-def _may_start(text: str, i: int) -> bool:
+def _may_start(text: str, i: int, caps: bool = True) -> bool:
     """False where LINE_START (and so LABEL_LINE) cannot match at text[i]: no alternative opens with
     a lower-case letter, and those that open with a capital hold a colon in their first 32 characters,
-    " TO " in their first 46 or open with "ACTION". Exact: neither pattern ignores case."""
+    " TO " in their first 46 or open with "ACTION". Exact: neither pattern ignores case.
+    caps=False: the paragraph holds none of those three, so no line opening with a capital can match."""
     first = text[i:i + 1]
     if "a" <= first <= "z":
         return False
-    return not "A" <= first <= "Z" or text.find(":", i, i + 32) >= 0 or text.find(" TO ", i, i + 46) >= 0 \
-        or text.startswith("ACTION", i)
+    return not "A" <= first <= "Z" or caps and (text.find(":", i, i + 32) >= 0 or text.find(" TO ", i, i + 46) >= 0
+                                                or text.startswith("ACTION", i))
 
 
 HEADING_STOPS = ".,;:!?"  # a line ending with one of these is no heading (a blank after it is not an end)

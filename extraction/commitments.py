@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from extraction.candidate import (NEG, PAST, Cand, Ctx, aside_at, make, negated, parties, party_or_name,
+from extraction.candidate import (NEG, PAST, Cand, Ctx, aside_at, clause_due, make, negated, parties, party_or_name,
                                   strip_due, subject)
 from extraction.cues import Cues, Gated, first_words, words
 from extraction.phrases import EVENT_NOUNS, base_verb, drop_soft, head_noun, tidy, title_from_vp
@@ -86,8 +86,7 @@ def commitment(ctx: Ctx, a: int, b: int, cues: Cues) -> Cand | None:
         that = t.rfind(" that ", 0, m.start())
         if that > 80:  # "It is not an exaggeration to state that ... they are now ...": keep the clause
             ea = a + that + 6
-        cue = a + m.start()  # clause_due(ctx, a, b, cue), with the aside cut already found
-        due = ctx.due(a, b) if cut == cue else ctx.due(cue, b) or ctx.due(a, cut)
+        due = clause_due(ctx, a, b, a + m.start(), cut)
         phrase = strip_due((m["g"] or m["g2"]) + m["rest"] if pat is PROGRESS else m["vp"], due)
         return make(ctx, kind, ea, b, title_from_vp(phrase), phrase, conf, due, owner=owner)
     return None

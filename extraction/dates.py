@@ -14,7 +14,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
 
-from extraction.windows import MONTH_NAMES, NUM, WEEKDAYS, fold, resolve_window
+from extraction.windows import MONTH_NAMES, NUM, RE_FOLDS, WEEKDAYS, fold, resolve_window
 from extraction.wordtrie import has, is_word, opening
 
 _WORDS = sorted(MONTH_NAMES, key=len, reverse=True)
@@ -24,7 +24,7 @@ SUF = r"(?:st|nd|rd|th)?"
 
 
 # What IGNORECASE matches to an ASCII letter besides its two cases (tests check every code point).
-_FOLDS = {"i": "İı", "s": "ſ", "k": "\u212a"}
+_FOLDS = {c: "".join(k for k, v in RE_FOLDS.items() if v == c) for c in dict.fromkeys(RE_FOLDS.values())}
 # A pattern's text -> the forms find_due searches with: (any text, ASCII text).
 SCAN: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
@@ -159,9 +159,9 @@ def _is_reference(s: str, lo: int, hi: int) -> bool:
     return REFERENCE.search(s, lo, hi) is not None
 
 
-def _prefixed(s: str, lo: int, a: int) -> bool:
+def _prefix(s: str, lo: int, a: int) -> re.Match[str] | None:
     """PREFIX right before a, searched only where one of its words is."""
-    return has(s[lo:a], PREFIX_WORDS, fold=True) and PREFIX.search(s, lo, a) is not None
+    return PREFIX.search(s, lo, a) if has(s[lo:a], PREFIX_WORDS, fold=True) else None
 
 
 def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Due | None:
@@ -227,15 +227,13 @@ def find_due(s: str, ref: date | None, lo: int = 0, hi: int | None = None) -> Du
         past = f[3] is not None and ref is not None and f[3][1] < ref
         # "draft the Q1 2027 summary by Friday": a time with "by" or "before" is the deadline; one
         # without may only say which summary. Asked only when there is a choice (it costs a search).
-        loose = len(found) > 1 and f[2] != "meeting" and not _prefixed(s, max(lo, f[0] - 20), f[0])
+        loose = len(found) > 1 and f[2] != "meeting" and _prefix(s, max(lo, f[0] - 20), f[0]) is None
         return (f[3] is None, past, loose, f[0], -(f[1] - f[0]))
 
     a, b, _kind, window = found[0] if len(found) == 1 else min(found, key=rank)
     while b > a and s[b - 1] in " ,.":
         b -= 1
-    # PREFIX only where one of its words is: on ASCII, low holds s[lo:hi] at the same places.
-    if not ascii_text or any(map(low[max(0, a - 20 - lo):a - lo].__contains__, PREFIX_WORDS)):
-        p = PREFIX.search(s, max(lo, a - 20), a)
-        if p:
-            a = p.start()
+    p = _prefix(s, max(lo, a - 20), a)
+    if p:
+        a = p.start()
     return Due(a, b, " ".join(s[a:b].split()), window[0] if window else None, window[1] if window else None)

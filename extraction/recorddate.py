@@ -8,6 +8,7 @@ from datetime import date
 
 from extraction.dates import DIGIT, PATTERNS, TOKENS
 from extraction.windows import month_number, resolve_window
+from extraction.wordtrie import colon_lines
 
 DTG = re.compile(r"\b(?P<d>[0-3]\d)(?P<h>[0-2]\d)(?P<mi>[0-5]\d)Z +(?P<mon>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|"
                  r"OCT|NOV|DEC) +(?P<y>\d{2})\b", re.IGNORECASE)
@@ -107,22 +108,8 @@ def _dtg_from(flat: str, a: int, b: int) -> int:
 
 
 def _headers(text: str, a: int, b: int) -> Iterator[re.Match[str]]:
-    """HEADER.finditer(text, a, b), trying the pattern only on lines that hold a colon and open
-    with a letter of its words: its "^" makes `re` try every position of the head."""
-    i = text.find(":", a, b)
-    while i >= 0:
-        ls = text.rfind("\n", a, i) + 1 or a  # a header's colon is the first of its line
-        first = text[ls:ls + 1]
-        if (ls > 0 and text[ls - 1] != "\n") or first.isascii() and first not in HEADER_FIRST:
-            pass  # a is not a line start, or the line opens with no letter of HEADER's words
-        else:
-            m = HEADER.match(text, ls, b)
-            if m:
-                yield m
-        i = text.find("\n", i, b)
-        if i < 0:
-            return
-        i = text.find(":", i, b)
+    """HEADER.finditer(text, a, b), tried only on lines that can hold a header."""
+    return colon_lines(HEADER, text, a, b, HEADER_FIRST)
 
 
 HEADER_FIRST = " \tdDsSiIpPmM"  # what a HEADER match opens with ("ſ" folds to "s": outside ASCII the pattern decides)

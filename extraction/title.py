@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from extraction.clean import Cleaned
+from extraction.wordtrie import colon_lines
 
 SUBJECT = re.compile(r"^[ \t]*(?:SUBJECT|SUBJ|Subject|Re|RE|Title)[ \t]*:[ \t]*(?P<v>\S[^\n]{0,300})$", re.MULTILINE)
 # Header and routing lines that say nothing about what the record is.
@@ -28,21 +29,8 @@ def record_title(c: Cleaned) -> str:
 
 
 def _subject(text: str, a: int, b: int) -> re.Match[str] | None:
-    """SUBJECT.search(text, a, b), trying the pattern only on lines that hold a colon (a subject's
-    colon is the first of its line) and open with a blank or a letter of its words: its "^" makes
-    `re` try every position of the head."""
-    i = text.find(":", a, b)
-    while i >= 0:
-        ls = text.rfind("\n", a, i) + 1 or a
-        if (ls == 0 or text[ls - 1] == "\n") and text[ls:ls + 1] in " \tSRT":
-            m = SUBJECT.match(text, ls, b)
-            if m:
-                return m
-        i = text.find("\n", i, b)
-        if i < 0:
-            return None
-        i = text.find(":", i, b)
-    return None
+    """SUBJECT.search(text, a, b), tried only on lines that can hold a subject (it is case-sensitive)."""
+    return next(colon_lines(SUBJECT, text, a, b, " \tSRT"), None)
 
 
 def _lines(text: str, a: int, b: int) -> Iterator[str]:

@@ -23,7 +23,8 @@ def month_end(y: int, m: int) -> date:
 
 # The letters `re`'s IGNORECASE matches to ASCII ones in a pattern's words, which lower() leaves
 # ("ſ", "ı") or makes two ("İ"): "the ſecond half of 2010" is the second half, not the end of 2010.
-_FOLD = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i", "\u212a": "k"})
+RE_FOLDS = {"\u017f": "s", "\u0131": "i", "\u0130": "i", "\u212a": "k"}  # dates.py's scan classes use it too
+_FOLD = str.maketrans(RE_FOLDS)
 
 
 def fold(t: str) -> str:
@@ -135,7 +136,7 @@ def _relative(kind: str, g: dict, ref: date) -> tuple[date, date] | None:
         days = n if u.startswith("day") else 7 * n if u.startswith("week") else 30 * n
         return ref, ref + timedelta(days=days)
     unit = fold(g["unit"])
-    nxt = fold(g["which"]) != "this" and fold(g["which"]) != "the"
+    nxt = fold(g["which"]) not in ("this", "the")
     if unit == "week":
         lo = monday + timedelta(days=7 if nxt else 0)
         if kind == "end_rel":

@@ -11,7 +11,7 @@ longest-first alternation does.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 _END = ""
 
@@ -64,3 +64,21 @@ def has(t: str, words: tuple[str, ...], *, fold: bool = False) -> bool:
 def is_word(c: str) -> bool:
     """Is c a word character as `re`'s \\w is (False for "")?"""
     return c.isalnum() or c == "_"
+
+
+def colon_lines(pat: re.Pattern[str], text: str, a: int, b: int, firsts: str) -> Iterator[re.Match[str]]:
+    """pat.finditer(text, a, b) for a "^...:" MULTILINE pattern whose colon is the first of its line
+    and whose matches open with one of `firsts` (outside ASCII the pattern decides): tried only at
+    the start of lines that hold a colon, where "^" makes `re` try every position."""
+    i = text.find(":", a, b)
+    while i >= 0:
+        ls = text.rfind("\n", a, i) + 1 or a
+        first = text[ls:ls + 1]
+        if (ls == 0 or text[ls - 1] == "\n") and (first in firsts or not first.isascii()):
+            m = pat.match(text, ls, b)
+            if m:
+                yield m
+        i = text.find("\n", i, b)
+        if i < 0:
+            return
+        i = text.find(":", i, b)
