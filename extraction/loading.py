@@ -96,11 +96,15 @@ def load_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
     if p.is_dir():
         raise InvalidInput(f"{p}: is a directory; give the path of a record file")
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InvalidInput(f"{p}: {_size(size)} is over the {_size(max_bytes)} limit for a record; split it, "
+        size = p.stat().st_size  # 0 for a pipe ("<(cmd)", /dev/stdin): the read below is bounded too
+        data = b""
+        if size <= max_bytes:
+            with p.open("rb") as f:
+                data = f.read(max_bytes + 1)
+        if size > max_bytes or len(data) > max_bytes:
+            what = f"{_size(size)} is" if size > max_bytes else "the stream is"
+            raise InvalidInput(f"{p}: {what} over the {_size(max_bytes)} limit for a record; split it, "
                                "or raise FOLLOWUP_MAX_RECORD_MB")
-        data = p.read_bytes()
     except FileNotFoundError:
         raise InvalidInput(f"{p}: file not found; check the path") from None
     except PermissionError:

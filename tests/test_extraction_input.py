@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from extraction import load_text
@@ -104,3 +106,15 @@ def test_html_is_known_by_its_content_its_name_or_its_declared_type() -> None:
     for name, declared in (("page.htm", None), ("upload", "text/html; charset=utf-8")):
         assert decode_record(fragment, name, declared) == "ACTION: Ben to pay\n"
     assert decode_record(b"<html><p>x</p></html>", "notes.txt") == "x\n"
+
+
+def test_a_pipe_over_the_limit_is_refused_without_reading_it_all() -> None:
+    """A pipe's size is 0 to stat(): the limit holds by reading at most one byte past it."""
+    r, w = os.pipe()
+    try:
+        os.write(w, b"ACTION: Bob to send the report.\n" * 100)  # 3.2 KB, within the pipe's buffer
+        os.close(w)
+        with pytest.raises(InvalidInput, match="the stream is over the 1.0 KB limit"):
+            load_text(f"/dev/fd/{r}", max_bytes=1024)
+    finally:
+        os.close(r)
